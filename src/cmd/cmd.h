@@ -1,0 +1,46 @@
+/* rt: one file per subcommand; each parses its argv (argv[0] is the
+ * subcommand's name) and returns the process exit status. */
+#pragma once
+#include <stdbool.h>
+
+#include "util/log.h"
+
+typedef struct rt_globals {
+  const char *root;        /* --root, default /run/rt */
+  const char *log;         /* --log */
+  enum rt_log_format log_format;
+  bool debug;
+  bool systemd_cgroup;
+  const char *rootless;    /* auto|true|false */
+} rt_globals;
+
+typedef struct rt_command {
+  const char *name;
+  int (*fn)(rt_globals *g, int argc, char **argv);
+  const char *summary;
+  const char *usage; /* full help text of the subcommand */
+} rt_command;
+
+/* Print "rt: MSG" and the command's help to stderr; returns exit status 1. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print the help of a command to stdout; returns 0. */
+int cmd_help(const char *cmd);
+/* Checks the number of positional args; prints a usage error and returns 1 on mismatch,
+ * 0 when fine. kind: 0 exact, 1 minimum, 2 maximum. */
+int cmd_check_args(const char *cmd, int have, int want, int kind);
+/* Report an error (stderr + log) and return exit status 1. */
+int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+const rt_command *cmd_find(const char *name);
+extern const rt_command rt_commands[];
+
+#define CMD(name) int cmd_##name(rt_globals *g, int argc, char **argv)
+CMD(create);
+CMD(start);
+CMD(run);
+CMD(kill);
+CMD(delete);
+CMD(state);
+CMD(list);
+CMD(spec);
+CMD(features);

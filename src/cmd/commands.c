@@ -1,0 +1,79 @@
+/* The command table: name, entry point, one-line summary and full help. */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "cmd/cmd.h"
+
+const rt_command rt_commands[] = {
+    {"create", cmd_create, "create a container",
+     "Usage: rt create [options] CONTAINER_ID\n"
+     "\n"
+     "Create a container from the bundle; it waits for 'rt start'.\n"
+     "\n"
+     "Options:\n"
+     "  -b, --bundle DIR        bundle directory (default: the current directory)\n"
+     "  --console-socket PATH   unix socket that receives the pty master (process.terminal)\n"
+     "  --pid-file PATH         write the container process's pid to PATH\n"
+     "  --no-pivot              do not use pivot_root (MS_MOVE + chroot instead)\n"
+     "  --no-new-keyring        keep the calling session keyring\n"
+     "  --preserve-fds N        pass N extra file descriptors (3..3+N-1) to the container\n"},
+    {"start", cmd_start, "start a created container",
+     "Usage: rt start CONTAINER_ID\n"
+     "\n"
+     "Run the user's program in a container that is 'created'.\n"},
+    {"run", cmd_run, "create and start a container",
+     "Usage: rt run [options] CONTAINER_ID\n"
+     "       rt run BUNDLE_DIR      (the id is the directory's name)\n"
+     "\n"
+     "Create and start a container, wait for it to exit, delete it, and exit\n"
+     "with its exit status (128+N when killed by signal N).\n"
+     "\n"
+     "Options:\n"
+     "  -b, --bundle DIR        bundle directory (default: the current directory)\n"
+     "  --console-socket PATH   unix socket that receives the pty master (process.terminal)\n"
+     "  -d, --detach            return once the process runs\n"
+     "  --keep                  keep the container's state after it exits\n"
+     "  --pid-file PATH         write the container process's pid to PATH\n"
+     "  --no-pivot              do not use pivot_root (MS_MOVE + chroot instead)\n"
+     "  --no-new-keyring        keep the calling session keyring\n"
+     "  --preserve-fds N        pass N extra file descriptors (3..3+N-1) to the container\n"},
+    {"kill", cmd_kill, "send a signal to a container's process",
+     "Usage: rt kill [options] CONTAINER_ID [SIGNAL]\n"
+     "\n"
+     "Send SIGNAL (a name such as KILL or SIGKILL, or a number; default SIGTERM)\n"
+     "to the container's init process.\n"
+     "\n"
+     "Options:\n"
+     "  -a, --all               send the signal to every process of the container\n"},
+    {"delete", cmd_delete, "delete a container and its resources",
+     "Usage: rt delete [options] CONTAINER_ID\n"
+     "\n"
+     "Delete a stopped (or, with --force, any) container and everything create made.\n"
+     "\n"
+     "Options:\n"
+     "  -f, --force             kill the container first if it still runs\n"},
+    {"state", cmd_state, "print the state of a container",
+     "Usage: rt state CONTAINER_ID\n"
+     "\n"
+     "Print the container's state document (JSON) on stdout.\n"},
+    {"list", cmd_list, "list containers",
+     "Usage: rt list [options]\n"
+     "\n"
+     "Options:\n"
+     "  -f, --format table|json output format (default table)\n"
+     "  -q, --quiet             print the ids only\n"},
+    {"spec", cmd_spec, "write a default config.json",
+     "Usage: rt spec [options]\n"
+     "\n"
+     "Write a default config.json into the bundle directory.\n"
+     "\n"
+     "Options:\n"
+     "  -b, --bundle DIR        bundle directory (default: the current directory)\n"
+     "  --rootless              a config for a rootless container (user namespace)\n"},
+    {"features", cmd_features, "print the features this build supports",
+     "Usage: rt features\n"
+     "\n"
+     "Print the features document (JSON) of the runtime-spec's features.md.\n"},
+    {NULL, NULL, NULL, NULL},
+};

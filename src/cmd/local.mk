@@ -1,0 +1,2 @@
+librt_a_SOURCES += \
+	src/cmd/cmd.h src/cmd/common.c src/cmd/commands.c

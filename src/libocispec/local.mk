@@ -1,0 +1,2 @@
+librt_a_SOURCES += \
+	src/libocispec/oci_config.h

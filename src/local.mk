@@ -1,0 +1,2 @@
+librt_a_SOURCES += \
+	src/state.h

@@ -1,0 +1,5 @@
+librt_a_SOURCES += \
+	src/util/error.c src/util/error.h \
+	src/util/log.c src/util/log.h \
+	src/util/json.c src/util/json.h \
+	src/util/cleanup.h

@@ -1,0 +1,1 @@
+# Unit tests: each program prints TAP and exits non-zero on failure.
