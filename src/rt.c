@@ -117,6 +117,10 @@ int main(int argc, char **argv) {
     return 0;
   }
   const rt_command *cmd = cmd_find(name);
+  if (cmd && !cmd->fn) {
+    fprintf(stderr, "rt: command %s is not available in this build\n", name);
+    return 1;
+  }
   if (!cmd) {
     fprintf(stderr, "rt: no such command: %s\n\n", name);
     print_global_usage(stderr);

@@ -35,6 +35,13 @@ int rt_error_prefix(rt_error *err, const char *fmt, ...) {
   vsnprintf(prefix, sizeof prefix, fmt, ap);
   va_end(ap);
   memcpy(old, err->msg, sizeof old);
-  snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+  size_t n = strnlen(prefix, sizeof err->msg - 3);
+  memcpy(err->msg, prefix, n);
+  err->msg[n++] = ':';
+  err->msg[n++] = ' ';
+  size_t rest = sizeof err->msg - n - 1;
+  size_t olen = strnlen(old, rest);
+  memcpy(err->msg + n, old, olen);
+  err->msg[n + olen] = '\0';
   return err->errnum > 0 ? -err->errnum : -1;
 }

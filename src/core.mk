@@ -1,0 +1,1 @@
+librt_a_SOURCES +=
