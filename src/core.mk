@@ -1,1 +1,3 @@
-librt_a_SOURCES +=
+librt_a_SOURCES += \
+	src/container.c src/container.h \
+	src/hooks.c src/hooks.h

@@ -36,13 +36,14 @@ extern const rt_command rt_commands[];
 
 /* Weak while the tree grows: a command whose file is not built is NULL in the
  * table and rt says it is not available instead of failing to link. */
-#define CMD(name) int cmd_##name(rt_globals *g, int argc, char **argv) __attribute__((weak))
-CMD(create);
-CMD(start);
-CMD(run);
-CMD(kill);
-CMD(delete);
-CMD(state);
-CMD(list);
-CMD(spec);
-CMD(features);
+#define CMD_DECL(name) int cmd_##name(rt_globals *g, int argc, char **argv) __attribute__((weak))
+#define CMD(name) int cmd_##name(rt_globals *g, int argc, char **argv)
+CMD_DECL(create);
+CMD_DECL(start);
+CMD_DECL(run);
+CMD_DECL(kill);
+CMD_DECL(delete);
+CMD_DECL(state);
+CMD_DECL(list);
+CMD_DECL(spec);
+CMD_DECL(features);

@@ -1,1 +1,2 @@
-librt_a_SOURCES +=
+librt_a_SOURCES += \
+	src/cmd/create.c src/cmd/lifecycle.c

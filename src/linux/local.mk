@@ -1,1 +1,10 @@
-librt_a_SOURCES +=
+librt_a_SOURCES += \
+	src/linux/init.c src/linux/init.h \
+	src/linux/sync.c src/linux/sync.h \
+	src/linux/namespaces.c src/linux/namespaces.h \
+	src/linux/mount.c src/linux/mount.h \
+	src/linux/mount_cgroup.c src/linux/mount_cgroup.h \
+	src/linux/devices.c src/linux/devices.h \
+	src/linux/process.c src/linux/process.h \
+	src/linux/caps.c \
+	src/linux/terminal.c src/linux/terminal.h

@@ -3,3 +3,4 @@ librt_a_SOURCES += \
 	src/util/log.c src/util/log.h \
 	src/util/json.c src/util/json.h \
 	src/util/cleanup.h
+librt_a_SOURCES += src/util/fs.c src/util/fs.h

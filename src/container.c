@@ -1,0 +1,770 @@
+/* rt: the container lifecycle of runtime.md, on the runtime's side. The
+ * container's own side (between clone3 and execve) is linux/init.c. */
+#include "config.h"
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "libocispec/oci_config.h"
+#include "linux/init.h"
+#include "linux/namespaces.h"
+#include "linux/process.h"
+#include "linux/sync.h"
+#include "linux/terminal.h"
+#include "state.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define CONFIG_MAX (64 << 20)
+
+/* Everything create made, so that a failure can undo it. */
+struct creation {
+  const struct rt_create_opts *o;
+  oci_config *config;
+  char *config_data;
+  size_t config_len;
+  char *bundle;
+  char *rootfs;
+  int rootfd;
+  int dirfd;
+  bool dir_created;
+  pid_t pid;
+  int pidfd;
+  int sync_fd;
+  int master;
+  bool hooks_started; /* prestart/createRuntime ran: poststop must run on failure */
+  rt_state st;
+};
+
+static void now_rfc3339(char *buf, size_t len) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static char *state_json(const rt_state *st, enum rt_status s) {
+  return rt_state_to_json(st, s, false);
+}
+
+static void run_poststop(const oci_config *c, const rt_state *st) {
+  if (!c || !c->hooks.poststop.n)
+    return;
+  _cleanup_free_ char *js = state_json(st, RT_STATUS_STOPPED);
+  rt_error err;
+  if (hooks_run(&c->hooks.poststop, "poststop", js ? js : "{}", &err) < 0)
+    log_warn("%s", err.msg);
+}
+
+static void creation_abort(struct creation *cr) {
+  if (cr->pid > 0) {
+    if (cr->pidfd >= 0)
+      syscall(SYS_pidfd_send_signal, cr->pidfd, SIGKILL, NULL, 0);
+    else
+      kill(cr->pid, SIGKILL);
+    while (waitpid(cr->pid, NULL, 0) < 0 && errno == EINTR)
+      ;
+  }
+  if (cr->hooks_started)
+    run_poststop(cr->config, &cr->st);
+  if (cr->dir_created) {
+    rt_error e;
+    if (rt_state_dir_remove(cr->rootfd, cr->o->id, &e) < 0)
+      log_warn("%s", e.msg);
+  }
+}
+
+static void creation_free(struct creation *cr) {
+  if (cr->sync_fd >= 0)
+    close(cr->sync_fd);
+  if (cr->pidfd >= 0)
+    close(cr->pidfd);
+  if (cr->master >= 0)
+    close(cr->master);
+  if (cr->dirfd >= 0)
+    close(cr->dirfd);
+  if (cr->rootfd >= 0)
+    close(cr->rootfd);
+  oci_config_free(cr->config);
+  free(cr->config_data);
+  free(cr->bundle);
+  free(cr->rootfs);
+  /* st borrows bundle/rootfs/id: only free what it owns. */
+  free(cr->st.created);
+}
+
+static int load_config(struct creation *cr, rt_error *err) {
+  cr->bundle = fs_abspath(cr->o->bundle && *cr->o->bundle ? cr->o->bundle : ".");
+  if (!cr->bundle)
+    return rt_error_set(err, errno, "bundle %s", cr->o->bundle);
+  struct stat sb;
+  if (stat(cr->bundle, &sb) < 0)
+    return rt_error_set(err, errno, "bundle %s", cr->bundle);
+  if (!S_ISDIR(sb.st_mode))
+    return rt_error_set(err, ENOTDIR, "bundle %s", cr->bundle);
+  _cleanup_free_ char *path = NULL;
+  if (asprintf(&path, "%s/config.json", cr->bundle) < 0)
+    return rt_error_set(err, ENOMEM, "config.json");
+  if (fs_read_file(path, CONFIG_MAX, &cr->config_data, &cr->config_len, err) < 0)
+    return -1;
+  cr->config = oci_config_parse_data(cr->config_data, cr->config_len, "config.json", err);
+  if (!cr->config)
+    return -1;
+  const oci_config *c = cr->config;
+  if (!c->root || !c->root->path || !*c->root->path)
+    return rt_error_set(err, 0, "config.json: .root.path: missing required field");
+  if (!c->process)
+    return rt_error_set(err, 0, "config.json: .process: missing; there is nothing to run");
+  if (c->root->path[0] == '/') {
+    cr->rootfs = fs_clean_path(c->root->path);
+  } else {
+    _cleanup_free_ char *j = NULL;
+    if (asprintf(&j, "%s/%s", cr->bundle, c->root->path) < 0)
+      return rt_error_set(err, ENOMEM, "root.path");
+    cr->rootfs = fs_clean_path(j);
+  }
+  struct stat st;
+  if (stat(cr->rootfs, &st) < 0)
+    return rt_error_set(err, errno, "config.json: .root.path: %s", cr->rootfs);
+  if (!S_ISDIR(st.st_mode))
+    return rt_error_set(err, ENOTDIR, "config.json: .root.path: %s", cr->rootfs);
+  if (!c->linux_ || !ns_find(c->linux_, "mount"))
+    return rt_error_set(err, 0,
+                        "config.json: .linux.namespaces: a mount namespace is required (rt will "
+                        "not pivot_root in the host's)");
+  if (ns_validate(c, err) < 0 || proc_check_sysctl(c, err) < 0)
+    return -1;
+  if (c->process->terminal && !cr->o->console_socket && cr->o->mode != RT_MODE_RUN)
+    return rt_error_set(err, 0,
+                        "config.json: .process.terminal is true: a detached container needs "
+                        "--console-socket to receive the terminal");
+  if (!c->process->terminal && cr->o->console_socket)
+    return rt_error_set(err, 0, "--console-socket given but config.json: .process.terminal is false");
+  return 0;
+}
+
+/* The host uid/gid that the container's root maps to (for exec.fifo). */
+static void root_ids(const oci_linux *l, uid_t *uid, gid_t *gid) {
+  *uid = 0;
+  *gid = 0;
+  for (size_t i = 0; l && i < l->n_uid_mappings; i++)
+    if (l->uid_mappings[i].container_id == 0)
+      *uid = l->uid_mappings[i].host_id;
+  for (size_t i = 0; l && i < l->n_gid_mappings; i++)
+    if (l->gid_mappings[i].container_id == 0)
+      *gid = l->gid_mappings[i].host_id;
+}
+
+static int prepare_state_dir(struct creation *cr, rt_error *err) {
+  cr->rootfd = rt_state_root_open(cr->o->root, err);
+  if (cr->rootfd < 0)
+    return -1;
+  cr->dirfd = rt_state_dir_create(cr->rootfd, cr->o->id, err);
+  if (cr->dirfd < 0)
+    return -1;
+  cr->dir_created = true;
+  /* 0711: the init, maybe another uid in a user namespace, must reach exec.fifo. */
+  if (fchmod(cr->dirfd, 0711) < 0)
+    return rt_error_set(err, errno, "chmod the state directory");
+  if (rt_state_lock(cr->dirfd, true, err) < 0)
+    return -1;
+  _cleanup_close_ int fd = openat(cr->dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || write(fd, cr->config_data, cr->config_len) != (ssize_t)cr->config_len)
+    return rt_error_set(err, errno, "save config.json in the state directory");
+  if (cr->o->mode == RT_MODE_CREATE) {
+    if (mkfifoat(cr->dirfd, "exec.fifo", 0600) < 0)
+      return rt_error_set(err, errno, "mkfifo exec.fifo");
+    uid_t uid;
+    gid_t gid;
+    root_ids(cr->config->linux_, &uid, &gid);
+    if ((uid || gid) && fchownat(cr->dirfd, "exec.fifo", uid, gid, 0) < 0)
+      return rt_error_set(err, errno, "chown exec.fifo");
+  }
+  char created[64];
+  now_rfc3339(created, sizeof created);
+  cr->st.id = (char *)cr->o->id;
+  cr->st.bundle = cr->bundle;
+  cr->st.rootfs = cr->rootfs;
+  cr->st.created = strdup(created);
+  cr->st.owner = "";
+  cr->st.annotations = cr->config->annotations;
+  cr->st.created_status = cr->o->mode == RT_MODE_CREATE;
+  return 0;
+}
+
+/* pid and time namespaces apply to children: rt joins or makes them first. */
+static int prepare_parent_namespaces(struct creation *cr, int *clone_flags, rt_error *err) {
+  const oci_linux *l = cr->config->linux_;
+  const oci_namespace *pid = ns_find(l, "pid");
+  if (pid && pid->path && *pid->path) {
+    _cleanup_close_ int fd = ns_open_path(pid->path, CLONE_NEWPID, "config.json: .linux.namespaces (pid)", err);
+    if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+      return fd < 0 ? -1 : rt_error_set(err, errno, "setns pid %s", pid->path);
+  }
+  const oci_namespace *t = ns_find(l, "time");
+  if (t && t->path && *t->path) {
+    _cleanup_close_ int fd = ns_open_path(t->path, CLONE_NEWTIME, "config.json: .linux.namespaces (time)", err);
+    if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+      return fd < 0 ? -1 : rt_error_set(err, errno, "setns time %s", t->path);
+  } else if (t) {
+    if (unshare(CLONE_NEWTIME) < 0)
+      return rt_error_set(err, errno, "unshare the time namespace");
+    char buf[256];
+    int n = 0;
+    if (l->time_monotonic.present)
+      n += snprintf(buf + n, sizeof buf - n, "monotonic %lld %u\n",
+                    (long long)l->time_monotonic.secs, l->time_monotonic.nanosecs);
+    if (l->time_boottime.present)
+      n += snprintf(buf + n, sizeof buf - n, "boottime %lld %u\n",
+                    (long long)l->time_boottime.secs, l->time_boottime.nanosecs);
+    if (n && fs_write_file("/proc/self/timens_offsets", buf, (size_t)n, err) < 0)
+      return rt_error_prefix(err, "config.json: .linux.timeOffsets");
+  }
+  static const char *const cloned[] = {"user", "mount", "pid", "network", "uts", "ipc"};
+  *clone_flags = 0;
+  for (size_t i = 0; i < ARRAY_SIZE(cloned); i++)
+    if (ns_is_new(l, cloned[i]))
+      *clone_flags |= ns_flag(cloned[i]);
+  return 0;
+}
+
+static int spawn_init(struct creation *cr, rt_error *err) {
+  int clone_flags = 0;
+  if (prepare_parent_namespaces(cr, &clone_flags, err) < 0)
+    return -1;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return rt_error_set(err, errno, "socketpair");
+  int devnull = open("/dev/null", O_PATH | O_CLOEXEC);
+  if (devnull < 0) {
+    close(sv[0]);
+    close(sv[1]);
+    return rt_error_set(err, errno, "open /dev/null");
+  }
+  const oci_linux *l = cr->config->linux_;
+  const char *lfds = getenv("LISTEN_FDS");
+  int listen_fds = lfds ? atoi(lfds) : 0;
+  struct init_ctx ctx = {
+      .config = cr->config,
+      .id = cr->o->id,
+      .bundle = cr->bundle,
+      .rootfs = cr->rootfs,
+      .sync_fd = sv[1],
+      .state_dirfd = cr->dirfd,
+      .new_userns = ns_is_new(l, "user"),
+      .userns = ns_find(l, "user") != NULL,
+      .new_cgroupns = ns_is_new(l, "cgroup"),
+      .new_mountns = ns_is_new(l, "mount"),
+      .no_pivot = cr->o->no_pivot,
+      .no_new_keyring = cr->o->no_new_keyring,
+      .preserve_fds = cr->o->preserve_fds + (listen_fds > 0 ? listen_fds : 0),
+      .listen_fds = listen_fds > 0 ? listen_fds : 0,
+      .new_pidns = ns_is_new(l, "pid"),
+      .devnull_fd = devnull,
+  };
+  int pidfd = -1;
+  struct clone_args args = {
+      .flags = (uint64_t)clone_flags | CLONE_PIDFD,
+      .pidfd = (uint64_t)(uintptr_t)&pidfd,
+      .exit_signal = SIGCHLD,
+  };
+  long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) {
+    int e = errno;
+    close(sv[0]);
+    close(sv[1]);
+    close(devnull);
+    return rt_error_set(err, e, "clone3 the container's init");
+  }
+  if (pid == 0) {
+    close(sv[0]);
+    container_init(&ctx);
+  }
+  close(sv[1]);
+  close(devnull);
+  cr->pid = (pid_t)pid;
+  cr->pidfd = pidfd;
+  cr->sync_fd = sv[0];
+  cr->st.pid = cr->pid;
+  return 0;
+}
+
+static int run_creation_steps(struct creation *cr, rt_error *err) {
+  const oci_config *c = cr->config;
+  if (ns_is_new(c->linux_, "user") &&
+      ns_write_id_maps(cr->pid, c->linux_, false, err) < 0)
+    return -1;
+  if (sync_send(cr->sync_fd, SYNC_USERMAP_DONE, NULL, 0, -1, err) < 0)
+    return -1;
+  if (sync_expect(cr->sync_fd, SYNC_MOUNTS_DONE, NULL, NULL, err) < 0)
+    return -1;
+  unsigned long long start;
+  if (rt_proc_stat(cr->pid, &start, NULL) == 0)
+    cr->st.pid_start = start;
+  _cleanup_free_ char *creating = state_json(&cr->st, RT_STATUS_CREATING);
+  _cleanup_free_ char *created = state_json(&cr->st, RT_STATUS_CREATED);
+  if (!creating || !created)
+    return rt_error_set(err, ENOMEM, "state");
+  if (c->hooks.prestart.n || c->hooks.create_runtime.n)
+    cr->hooks_started = true;
+  if (hooks_run(&c->hooks.prestart, "prestart", creating, err) < 0 ||
+      hooks_run(&c->hooks.create_runtime, "createRuntime", creating, err) < 0)
+    return -1;
+  size_t l1 = strlen(creating), l2 = strlen(created);
+  _cleanup_free_ char *both = malloc(l1 + l2 + 2);
+  if (!both)
+    return rt_error_set(err, ENOMEM, "state");
+  memcpy(both, creating, l1 + 1);
+  memcpy(both + l1 + 1, created, l2 + 1);
+  if (sync_send(cr->sync_fd, SYNC_HOOKS_DONE, both, l1 + l2 + 2, -1, err) < 0)
+    return -1;
+  for (;;) {
+    char *payload = NULL;
+    int fd = -1;
+    int t = sync_recv(cr->sync_fd, &payload, NULL, &fd, err);
+    if (t < 0)
+      return -1;
+    if (t == 0)
+      return rt_error_set(err, 0, "the container's init exited during set-up");
+    if (t == SYNC_ERROR) {
+      rt_error_set(err, 0, "%s", payload ? payload : "container init failed");
+      free(payload);
+      return -1;
+    }
+    free(payload);
+    if (t == SYNC_PTY) {
+      if (fd < 0)
+        return rt_error_set(err, EPROTO, "sync: pty message without an fd");
+      if (cr->o->console_socket) {
+        int r = term_send_to_socket(cr->o->console_socket, fd, err);
+        close(fd);
+        if (r < 0)
+          return -1;
+      } else {
+        cr->master = fd;
+      }
+      continue;
+    }
+    if (fd >= 0)
+      close(fd);
+    if (t == SYNC_READY)
+      return 0;
+    return rt_error_set(err, EPROTO, "sync: unexpected message %d", t);
+  }
+}
+
+static int write_pid_file(const char *path, pid_t pid, rt_error *err) {
+  if (!path)
+    return 0;
+  _cleanup_free_ char *abs = fs_abspath(path);
+  if (!abs)
+    return rt_error_set(err, errno, "--pid-file %s", path);
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%d", (int)pid);
+  if (fs_write_file_atomic(abs, buf, (size_t)n, 0644, err) < 0)
+    return rt_error_prefix(err, "--pid-file");
+  return 0;
+}
+
+/* After the init has execve'd: its end of the sync channel closes on exec. */
+static int wait_exec(struct creation *cr, rt_error *err) {
+  char *payload = NULL;
+  int t = sync_recv(cr->sync_fd, &payload, NULL, NULL, err);
+  if (t == SYNC_ERROR) {
+    rt_error_set(err, 0, "%s", payload ? payload : "exec failed");
+    free(payload);
+    return -1;
+  }
+  free(payload);
+  return t < 0 ? -1 : 0;
+}
+
+static int forward_loop(struct creation *cr, const sigset_t *mask);
+
+int container_create(const struct rt_create_opts *o, rt_error *err) {
+  if (rt_id_validate(o->id, err) < 0)
+    return -1;
+  struct creation cr = {.o = o, .rootfd = -1, .dirfd = -1, .pidfd = -1, .sync_fd = -1, .master = -1};
+  sigset_t mask, old;
+  sigfillset(&mask);
+  sigdelset(&mask, SIGSEGV);
+  sigdelset(&mask, SIGBUS);
+  sigdelset(&mask, SIGFPE);
+  sigdelset(&mask, SIGILL);
+  int ret = -1;
+  if (o->mode == RT_MODE_RUN) {
+    /* Reap what gets reparented inside the container, and keep every signal
+     * for the container's init (forwarded from the loop). */
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    sigprocmask(SIG_BLOCK, &mask, &old);
+  }
+  if (load_config(&cr, err) < 0 || prepare_state_dir(&cr, err) < 0 || spawn_init(&cr, err) < 0 ||
+      run_creation_steps(&cr, err) < 0)
+    goto fail;
+  unsigned long long start;
+  if (rt_proc_stat(cr.pid, &start, NULL) == 0)
+    cr.st.pid_start = start;
+  if (rt_state_write(cr.dirfd, &cr.st, err) < 0 || write_pid_file(o->pid_file, cr.pid, err) < 0)
+    goto fail;
+  if (o->mode == RT_MODE_CREATE) {
+    if (sync_send(cr.sync_fd, SYNC_WAIT_FIFO, NULL, 0, -1, err) < 0)
+      goto fail;
+    ret = 0;
+    goto out;
+  }
+  if (sync_send(cr.sync_fd, SYNC_GO, NULL, 0, -1, err) < 0 || wait_exec(&cr, err) < 0)
+    goto fail;
+  if (cr.config->hooks.poststart.n) {
+    char *running = state_json(&cr.st, RT_STATUS_RUNNING);
+    int hr = hooks_run(&cr.config->hooks.poststart, "poststart", running ? running : "{}", err);
+    free(running);
+    if (hr < 0)
+      goto fail;
+  }
+  if (o->mode == RT_MODE_RUN_DETACH) {
+    ret = 0;
+    goto out;
+  }
+  ret = forward_loop(&cr, &mask);
+  if (!o->keep) {
+    rt_error e;
+    if (rt_state_dir_remove(cr.rootfd, o->id, &e) < 0)
+      log_warn("%s", e.msg);
+    run_poststop(cr.config, &cr.st);
+  }
+  goto out;
+fail:
+  creation_abort(&cr);
+  ret = -1;
+out:
+  if (o->mode == RT_MODE_RUN)
+    sigprocmask(SIG_SETMASK, &old, NULL);
+  creation_free(&cr);
+  return ret;
+}
+
+/* rt run in the foreground: forward signals to the init, proxy the terminal,
+ * reap everything, and return the init's exit status as the shell would. */
+static int forward_loop(struct creation *cr, const sigset_t *mask) {
+  int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+  struct term_proxy *tp = cr->master >= 0 ? term_proxy_new(cr->master) : NULL;
+  int status = -1;
+  bool done = false;
+  while (!done) {
+    struct pollfd pfd[4];
+    int n = 0;
+    pfd[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
+    int nt = tp ? term_proxy_fill_pollfds(tp, pfd + n, 3) : 0;
+    if (poll(pfd, (nfds_t)(n + nt), -1) < 0 && errno != EINTR)
+      break;
+    if (tp)
+      term_proxy_handle(tp, pfd + n, nt);
+    if (!(pfd[0].revents & POLLIN))
+      continue;
+    struct signalfd_siginfo si;
+    if (read(sfd, &si, sizeof si) != sizeof si)
+      continue;
+    if (si.ssi_signo == SIGCHLD) {
+      int ws;
+      pid_t w;
+      while ((w = waitpid(-1, &ws, WNOHANG)) > 0)
+        if (w == cr->pid) {
+          status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+          done = true;
+        }
+    } else if (si.ssi_signo == SIGWINCH && tp) {
+      term_proxy_resize(tp);
+    } else {
+      syscall(SYS_pidfd_send_signal, cr->pidfd, si.ssi_signo, NULL, 0);
+    }
+  }
+  if (tp) {
+    term_proxy_drain(tp);
+    term_proxy_free(tp);
+  }
+  if (sfd >= 0)
+    close(sfd);
+  cr->pid = 0;
+  return status < 0 ? 255 : status;
+}
+
+/* ---- operations on an existing container ---- */
+
+struct existing {
+  int rootfd;
+  int dirfd;
+  rt_state st;
+  enum rt_status status;
+};
+
+static int existing_open(const char *root, const char *id, bool exclusive, struct existing *ex,
+                         rt_error *err) {
+  memset(ex, 0, sizeof *ex);
+  ex->rootfd = ex->dirfd = -1;
+  if (rt_id_validate(id, err) < 0)
+    return -1;
+  ex->rootfd = rt_state_root_open(root, err);
+  if (ex->rootfd < 0)
+    return -1;
+  ex->dirfd = rt_state_dir_open(ex->rootfd, id, err);
+  if (ex->dirfd < 0)
+    return -1;
+  if (rt_state_lock(ex->dirfd, exclusive, err) < 0 || rt_state_read(ex->dirfd, &ex->st, err) < 0)
+    return -1;
+  ex->status = rt_state_status(ex->dirfd, &ex->st);
+  return 0;
+}
+
+static void existing_close(struct existing *ex) {
+  if (ex->dirfd >= 0)
+    close(ex->dirfd);
+  if (ex->rootfd >= 0)
+    close(ex->rootfd);
+  rt_state_free(&ex->st);
+}
+
+/* A pidfd of the init, only when it is still the process we started. */
+static int init_pidfd(const rt_state *st) {
+  if (st->pid <= 0)
+    return -1;
+  int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+  if (fd < 0)
+    return -1;
+  unsigned long long start;
+  if (rt_proc_stat(st->pid, &start, NULL) < 0 || start != st->pid_start) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static oci_config *saved_config(int dirfd) {
+  _cleanup_free_ char *data = NULL;
+  size_t len;
+  rt_error e;
+  if (fs_read_fileat(dirfd, "config.json", CONFIG_MAX, &data, &len, &e) < 0)
+    return NULL;
+  return oci_config_parse_data(data, len, "config.json", &e);
+}
+
+int container_start(const char *root, const char *id, rt_error *err) {
+  struct existing ex;
+  int ret = -1;
+  _cleanup_close_ int fifo = -1;
+  _cleanup_close_ int pidfd = -1;
+  if (existing_open(root, id, true, &ex, err) < 0)
+    goto out;
+  if (ex.status != RT_STATUS_CREATED) {
+    rt_error_set(err, 0, "cannot start container %s: it is %s, not created", id,
+                 rt_status_name(ex.status));
+    goto out;
+  }
+  fifo = openat(ex.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0) {
+    rt_error_set(err, errno, "open exec.fifo of %s", id);
+    goto out;
+  }
+  pidfd = init_pidfd(&ex.st);
+  if (pidfd < 0) {
+    rt_error_set(err, 0, "cannot start container %s: its init is gone", id);
+    goto out;
+  }
+  /* The init writes one byte once it sees us open the fifo. */
+  for (;;) {
+    struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+    if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+      rt_error_set(err, errno, "poll exec.fifo");
+      goto out;
+    }
+    if (pfd[0].revents & POLLIN) {
+      char b;
+      if (read(fifo, &b, 1) == 1)
+        break;
+    }
+    if (pfd[1].revents) {
+      rt_error_set(err, 0, "cannot start container %s: its init exited", id);
+      goto out;
+    }
+  }
+  unlinkat(ex.dirfd, "exec.fifo", 0);
+  ex.st.created_status = false;
+  if (rt_state_write(ex.dirfd, &ex.st, err) < 0)
+    goto out;
+  oci_config *c = saved_config(ex.dirfd);
+  if (c && c->hooks.poststart.n) {
+    _cleanup_free_ char *js = state_json(&ex.st, RT_STATUS_RUNNING);
+    if (hooks_run(&c->hooks.poststart, "poststart", js ? js : "{}", err) < 0) {
+      /* runtime.md: stop the container and go on with its destruction. */
+      syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      rt_error e;
+      rt_state_dir_remove(ex.rootfd, id, &e);
+      run_poststop(c, &ex.st);
+      oci_config_free(c);
+      goto out;
+    }
+  }
+  oci_config_free(c);
+  ret = 0;
+out:
+  existing_close(&ex);
+  return ret;
+}
+
+/* Every process of the container: those in its init's pid namespace (when
+ * it has its own), found through /proc. */
+static int kill_all(const rt_state *st, int sig, rt_error *err) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)st->pid);
+  struct stat ns;
+  if (stat(path, &ns) < 0)
+    return rt_error_set(err, errno, "stat %s", path);
+  struct stat self;
+  if (stat("/proc/self/ns/pid", &self) == 0 && self.st_ino == ns.st_ino)
+    return kill(st->pid, sig) < 0 ? rt_error_set(err, errno, "kill %d", (int)st->pid) : 0;
+  _cleanup_closedir_ DIR *d = opendir("/proc");
+  if (!d)
+    return rt_error_set(err, errno, "open /proc");
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    char *end;
+    long pid = strtol(e->d_name, &end, 10);
+    if (*end || pid <= 0)
+      continue;
+    snprintf(path, sizeof path, "/proc/%ld/ns/pid", pid);
+    struct stat s;
+    if (stat(path, &s) == 0 && s.st_ino == ns.st_ino && s.st_dev == ns.st_dev)
+      kill((pid_t)pid, sig);
+  }
+  return 0;
+}
+
+int container_kill(const char *root, const char *id, int sig, bool all, rt_error *err) {
+  struct existing ex;
+  int ret = -1;
+  _cleanup_close_ int pidfd = -1;
+  if (existing_open(root, id, false, &ex, err) < 0)
+    goto out;
+  if (ex.status != RT_STATUS_CREATED && ex.status != RT_STATUS_RUNNING &&
+      ex.status != RT_STATUS_PAUSED) {
+    rt_error_set(err, 0, "container %s is not running (it is %s)", id, rt_status_name(ex.status));
+    goto out;
+  }
+  if (all) {
+    ret = kill_all(&ex.st, sig, err);
+    goto out;
+  }
+  pidfd = init_pidfd(&ex.st);
+  if (pidfd < 0) {
+    rt_error_set(err, 0, "container %s is not running", id);
+    goto out;
+  }
+  if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+    rt_error_set(err, errno, "kill container %s with signal %d", id, sig);
+    goto out;
+  }
+  ret = 0;
+out:
+  existing_close(&ex);
+  return ret;
+}
+
+static int wait_gone(const rt_state *st, int timeout_ms) {
+  _cleanup_close_ int pidfd = init_pidfd(st);
+  if (pidfd < 0)
+    return 0;
+  struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+  return poll(&pfd, 1, timeout_ms) > 0 ? 0 : -1;
+}
+
+int container_delete(const char *root, const char *id, bool force, rt_error *err) {
+  struct existing ex;
+  int ret = -1;
+  if (existing_open(root, id, true, &ex, err) < 0)
+    goto out;
+  if (ex.status != RT_STATUS_STOPPED) {
+    if (!force) {
+      rt_error_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
+                   rt_status_name(ex.status));
+      goto out;
+    }
+    rt_error e;
+    if (kill_all(&ex.st, SIGKILL, &e) < 0)
+      log_warn("%s", e.msg);
+    if (wait_gone(&ex.st, 10000) < 0) {
+      rt_error_set(err, 0, "container %s did not die after SIGKILL", id);
+      goto out;
+    }
+  }
+  oci_config *c = saved_config(ex.dirfd);
+  if (rt_state_dir_remove(ex.rootfd, id, err) < 0) {
+    oci_config_free(c);
+    goto out;
+  }
+  run_poststop(c, &ex.st);
+  oci_config_free(c);
+  ret = 0;
+out:
+  existing_close(&ex);
+  return ret;
+}
+
+int signal_parse(const char *s) {
+  static const struct {
+    const char *name;
+    int sig;
+  } table[] = {
+      {"HUP", SIGHUP},     {"INT", SIGINT},     {"QUIT", SIGQUIT},     {"ILL", SIGILL},
+      {"TRAP", SIGTRAP},   {"ABRT", SIGABRT},   {"IOT", SIGIOT},       {"BUS", SIGBUS},
+      {"FPE", SIGFPE},     {"KILL", SIGKILL},   {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+      {"USR2", SIGUSR2},   {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},     {"TERM", SIGTERM},
+      {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP},
+      {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},   {"TTOU", SIGTTOU},     {"URG", SIGURG},
+      {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},   {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+      {"WINCH", SIGWINCH}, {"IO", SIGIO},       {"POLL", SIGPOLL},     {"PWR", SIGPWR},
+      {"SYS", SIGSYS},
+  };
+  if (!s || !*s)
+    return -1;
+  char *end;
+  long n = strtol(s, &end, 10);
+  if (!*end)
+    return n > 0 && n < NSIG ? (int)n : -1;
+  const char *name = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
+  for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+    if (strcasecmp(table[i].name, name) == 0)
+      return table[i].sig;
+  if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
+    int base = strncasecmp(name, "RTMIN", 5) == 0 ? SIGRTMIN : SIGRTMAX;
+    if (!name[5])
+      return base;
+    long off = strtol(name + 5, &end, 10);
+    int sig = base + (int)off;
+    if (!*end && sig >= SIGRTMIN && sig <= SIGRTMAX)
+      return sig;
+  }
+  return -1;
+}

@@ -1,0 +1,183 @@
+#include "config.h"
+#include "linux/devices.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static const struct {
+  const char *path;
+  unsigned major, minor;
+} default_devices[] = {
+    {"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+static const struct {
+  const char *path;
+  const char *target;
+} default_links[] = {
+    {"/dev/fd", "/proc/self/fd"},       {"/dev/stdin", "/proc/self/fd/0"},
+    {"/dev/stdout", "/proc/self/fd/1"}, {"/dev/stderr", "/proc/self/fd/2"},
+    {"/dev/ptmx", "pts/ptmx"},
+};
+
+static int split_parent(int rootfd, const char *path, char **base, rt_error *err) {
+  _cleanup_free_ char *copy = strdup(path);
+  if (!copy)
+    return rt_error_set(err, ENOMEM, "%s", path);
+  char *slash = strrchr(copy, '/');
+  if (!slash || !slash[1])
+    return rt_error_set(err, EINVAL, "device path %s", path);
+  *base = strdup(slash + 1);
+  *slash = '\0';
+  return fs_mkdir_p_in_root(rootfd, copy, 0755, err);
+}
+
+static int make_device(int rootfd, const char *path, char type, unsigned major, unsigned minor,
+                       mode_t perm, uid_t uid, gid_t gid, bool userns, const char *field,
+                       rt_error *err) {
+  _cleanup_free_ char *base = NULL;
+  _cleanup_close_ int dir = split_parent(rootfd, path, &base, err);
+  if (dir < 0)
+    return rt_error_prefix(err, "%s", field);
+  mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+  if (userns && type != 'p') {
+    /* mknod is not allowed in a user namespace: bind the host's device node. */
+    int f = openat(dir, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (f < 0 && errno != EISDIR)
+      return rt_error_set(err, errno, "%s: create %s", field, path);
+    if (f >= 0)
+      close(f);
+    _cleanup_close_ int tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (tree < 0)
+      return rt_error_set(err, errno, "%s: bind the host's %s", field, path);
+    if (move_mount(tree, "", dir, base, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+      return rt_error_set(err, errno, "%s: bind %s", field, path);
+    return 0;
+  }
+  struct stat st;
+  if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if ((st.st_mode & S_IFMT) == fmt && st.st_rdev == makedev(major, minor)) {
+      /* already the right node: only mode and owner below */
+    } else if (S_ISDIR(st.st_mode)) {
+      return rt_error_set(err, EISDIR, "%s: %s", field, path);
+    } else if (unlinkat(dir, base, 0) < 0) {
+      return rt_error_set(err, errno, "%s: replace %s", field, path);
+    }
+  }
+  if (mknodat(dir, base, fmt | (perm & 07777), makedev(major, minor)) < 0 && errno != EEXIST)
+    return rt_error_set(err, errno, "%s: mknod %s", field, path);
+  if (fchmodat(dir, base, perm & 07777, 0) < 0)
+    return rt_error_set(err, errno, "%s: chmod %s", field, path);
+  if (fchownat(dir, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return rt_error_set(err, errno, "%s: chown %s", field, path);
+  return 0;
+}
+
+int devices_setup(int rootfd, const oci_config *c, bool userns, rt_error *err) {
+  const oci_linux *l = c->linux_;
+  for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
+    bool overridden = false;
+    for (size_t j = 0; l && j < l->n_devices; j++)
+      if (l->devices[j].path && strcmp(l->devices[j].path, default_devices[i].path) == 0)
+        overridden = true;
+    if (overridden)
+      continue;
+    if (make_device(rootfd, default_devices[i].path, 'c', default_devices[i].major,
+                    default_devices[i].minor, 0666, 0, 0, userns, "default device", err) < 0)
+      return -1;
+  }
+  for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
+    _cleanup_free_ char *base = NULL;
+    _cleanup_close_ int dir = split_parent(rootfd, default_links[i].path, &base, err);
+    if (dir < 0)
+      return -1;
+    if (symlinkat(default_links[i].target, dir, base) < 0 && errno != EEXIST)
+      return rt_error_set(err, errno, "symlink %s", default_links[i].path);
+  }
+  for (size_t i = 0; l && i < l->n_devices; i++) {
+    const oci_device *d = &l->devices[i];
+    char field[64];
+    snprintf(field, sizeof field, "config.json: .linux.devices[%zu]", i);
+    if (!d->path || d->path[0] != '/')
+      return rt_error_set(err, 0, "%s.path: must be an absolute path", field);
+    char type = d->type ? d->type[0] : 'c';
+    if (type == 'u')
+      type = 'c';
+    if (type != 'p' && (!d->has_major || !d->has_minor))
+      return rt_error_set(err, 0, "%s: major and minor are required for type %s", field,
+                          d->type ? d->type : "c");
+    mode_t perm = d->has_file_mode ? d->file_mode : 0666;
+    if (make_device(rootfd, d->path, type, (unsigned)d->major, (unsigned)d->minor, perm,
+                    d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, userns, field, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int copy_tree(int src, int dst, rt_error *err) {
+  char path[64];
+  fs_fd_path(src, path);
+  int rfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rfd < 0)
+    return rt_error_set(err, errno, "open source directory");
+  _cleanup_closedir_ DIR *d = fdopendir(rfd);
+  if (!d) {
+    close(rfd);
+    return rt_error_set(err, errno, "read source directory");
+  }
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    struct stat st;
+    if (fstatat(rfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+      return rt_error_set(err, errno, "stat %s", e->d_name);
+    if (S_ISDIR(st.st_mode)) {
+      if (mkdirat(dst, e->d_name, st.st_mode & 07777) < 0 && errno != EEXIST)
+        return rt_error_set(err, errno, "mkdir %s", e->d_name);
+      _cleanup_close_ int s2 = openat(rfd, e->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      _cleanup_close_ int d2 = openat(dst, e->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (s2 < 0 || d2 < 0)
+        return rt_error_set(err, errno, "open %s", e->d_name);
+      if (copy_tree(s2, d2, err) < 0)
+        return -1;
+    } else if (S_ISREG(st.st_mode)) {
+      _cleanup_close_ int in = openat(rfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      _cleanup_close_ int out = openat(dst, e->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                                            O_CLOEXEC, st.st_mode & 07777);
+      if (in < 0 || out < 0)
+        return rt_error_set(err, errno, "copy %s", e->d_name);
+      char buf[65536];
+      ssize_t n;
+      while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n)
+          return rt_error_set(err, errno, "copy %s", e->d_name);
+    } else if (S_ISLNK(st.st_mode)) {
+      char target[4096];
+      ssize_t n = readlinkat(rfd, e->d_name, target, sizeof target - 1);
+      if (n < 0)
+        return rt_error_set(err, errno, "readlink %s", e->d_name);
+      target[n] = '\0';
+      if (symlinkat(target, dst, e->d_name) < 0)
+        return rt_error_set(err, errno, "symlink %s", e->d_name);
+    } else {
+      if (mknodat(dst, e->d_name, st.st_mode, st.st_rdev) < 0)
+        return rt_error_set(err, errno, "mknod %s", e->d_name);
+    }
+    if (fchownat(dst, e->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM)
+      return rt_error_set(err, errno, "chown %s", e->d_name);
+  }
+  return 0;
+}

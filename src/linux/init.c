@@ -1,0 +1,270 @@
+/* The container's init: everything between clone3 and execve of the user's
+ * program, in the order of runtime.md's lifecycle. Errors go back to rt over
+ * the sync channel; the init then exits. */
+#include "config.h"
+#include "linux/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "linux/mount.h"
+#include "linux/namespaces.h"
+#include "linux/process.h"
+#include "linux/sync.h"
+#include "linux/terminal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+extern int init_apply_security_hook(const oci_config *c, int stage, rt_error *err)
+    __attribute__((weak));
+
+static _Noreturn void init_fail(struct init_ctx *ctx, rt_error *err) {
+  rt_error tmp;
+  if (sync_send(ctx->sync_fd, SYNC_ERROR, err->msg, strlen(err->msg), -1, &tmp) < 0)
+    dprintf(STDERR_FILENO, "rt: %s\n", err->msg);
+  _exit(1);
+}
+
+/* Wait for rt's next message; rt gone (EOF) means the create was abandoned. */
+static int init_wait(struct init_ctx *ctx, char **payload, rt_error *err) {
+  int t = sync_recv(ctx->sync_fd, payload, NULL, NULL, err);
+  if (t <= 0)
+    _exit(1);
+  return t;
+}
+
+static int join_namespaces(struct init_ctx *ctx, rt_error *err) {
+  const oci_linux *l = ctx->config->linux_;
+  if (!l)
+    return 0;
+  /* The user namespace first: the others are owned by it. pid and time were
+   * joined by rt before clone3 (they apply to children only). */
+  static const char *const order[] = {"user", "ipc", "uts", "network", "cgroup", "mount"};
+  for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+    const oci_namespace *ns = ns_find(l, order[k]);
+    if (!ns || !ns->path || !*ns->path)
+      continue;
+    char field[64];
+    snprintf(field, sizeof field, "config.json: .linux.namespaces (%s)", ns->type);
+    _cleanup_close_ int fd = ns_open_path(ns->path, ns_flag(ns->type), field, err);
+    if (fd < 0)
+      return -1;
+    if (setns(fd, ns_flag(ns->type)) < 0)
+      return rt_error_set(err, errno, "%s: setns %s", field, ns->path);
+  }
+  return 0;
+}
+
+static int run_container_hooks(struct init_ctx *ctx, const oci_hook_list *list, const char *kind,
+                               const char *state, rt_error *err) {
+  if (!list->n)
+    return 0;
+  return hooks_run(list, kind, state ? state : "{}", err);
+}
+
+static char **build_env(struct init_ctx *ctx, const oci_process *p) {
+  size_t n = p->n_env;
+  char **env = calloc(n + 3, sizeof *env);
+  if (!env)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (ctx->listen_fds && (strncmp(p->env[i], "LISTEN_FDS=", 11) == 0 ||
+                            strncmp(p->env[i], "LISTEN_PID=", 11) == 0))
+      continue;
+    env[k++] = p->env[i];
+  }
+  if (ctx->listen_fds) {
+    char *a = NULL, *b = NULL;
+    if (asprintf(&a, "LISTEN_FDS=%d", ctx->listen_fds) >= 0)
+      env[k++] = a;
+    if (asprintf(&b, "LISTEN_PID=%d", (int)getpid()) >= 0)
+      env[k++] = b;
+  }
+  env[k] = NULL;
+  return env;
+}
+
+_Noreturn void container_init(struct init_ctx *ctx) {
+  rt_error err = {0};
+  const oci_config *c = ctx->config;
+  const oci_process *p = c->process;
+
+  /* Signals rt blocked for forwarding; handlers are not ours. */
+  sigset_t none;
+  sigemptyset(&none);
+  for (int s = 1; s < NSIG; s++)
+    signal(s, SIG_DFL);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  /* Until exec nobody in the container may ptrace us or open /proc/self/exe
+   * (rt's binary on the host: CVE-2019-5736). */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+  if (p && proc_apply_cpu_affinity(p, false, &err) < 0)
+    init_fail(ctx, &err);
+
+  /* rt writes the id maps (and, later, joins cgroups) then lets us go on. */
+  if (init_wait(ctx, NULL, &err) != SYNC_USERMAP_DONE)
+    init_fail(ctx, &(rt_error){.msg = "sync: unexpected message"});
+  if (ctx->new_userns) {
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+      rt_error_set(&err, errno, "become root in the new user namespace (is 0 mapped?)");
+      init_fail(ctx, &err);
+    }
+  }
+  if (join_namespaces(ctx, &err) < 0)
+    init_fail(ctx, &err);
+  if (ctx->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+    rt_error_set(&err, errno, "unshare the cgroup namespace");
+    init_fail(ctx, &err);
+  }
+  if (!ctx->no_new_keyring) {
+    /* A session keyring of its own: the host's keys stay out of reach. */
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, ctx->id) < 0 && errno != ENOSYS &&
+        errno != EPERM) {
+      rt_error_set(&err, errno, "join a new session keyring");
+      init_fail(ctx, &err);
+    }
+  }
+
+  struct rootfs_ctx rctx = {
+      .config = c,
+      .bundle = ctx->bundle,
+      .rootfs = ctx->rootfs,
+      .userns = ctx->userns,
+      .new_cgroupns = ctx->new_cgroupns,
+      .no_pivot = ctx->no_pivot,
+      .devnull_fd = ctx->devnull_fd,
+  };
+  umask(0);
+  if (ctx->new_mountns && rootfs_prepare(&rctx, &err) < 0)
+    init_fail(ctx, &err);
+
+  /* prestart and createRuntime run in rt (the runtime namespace) now. */
+  if (sync_send(ctx->sync_fd, SYNC_MOUNTS_DONE, NULL, 0, -1, &err) < 0)
+    _exit(1);
+  char *states = NULL;
+  if (init_wait(ctx, &states, &err) != SYNC_HOOKS_DONE)
+    init_fail(ctx, &(rt_error){.msg = "sync: unexpected message"});
+  const char *state_creating = states;
+  const char *state_created = states ? states + strlen(states) + 1 : NULL;
+
+  if (run_container_hooks(ctx, &c->hooks.create_container, "createContainer", state_creating,
+                          &err) < 0)
+    init_fail(ctx, &err);
+
+  if (ctx->new_mountns) {
+    if (rootfs_pivot(&rctx, &err) < 0 || rootfs_finish(&rctx, &err) < 0)
+      init_fail(ctx, &err);
+  } else if (chdir("/") < 0) {
+    rt_error_set(&err, errno, "chdir /");
+    init_fail(ctx, &err);
+  }
+  close(ctx->devnull_fd);
+
+  if (proc_set_hostname(c, &err) < 0 || proc_apply_sysctl(c, &err) < 0)
+    init_fail(ctx, &err);
+  if (!p) {
+    rt_error_set(&err, 0, "config.json: .process: missing; nothing to start");
+    init_fail(ctx, &err);
+  }
+  if (proc_apply_oom_score_adj(p, &err) < 0 || proc_apply_rlimits(p, &err) < 0 ||
+      proc_apply_personality(c->linux_, &err) < 0 || proc_apply_scheduler(p, &err) < 0 ||
+      proc_apply_io_priority(p, &err) < 0 || proc_apply_memory_policy(c->linux_, &err) < 0)
+    init_fail(ctx, &err);
+
+  if (p->terminal) {
+    int master = term_setup_in_container(p->has_console_size, p->console_height,
+                                         p->console_width, &err);
+    if (master < 0)
+      init_fail(ctx, &err);
+    if (sync_send(ctx->sync_fd, SYNC_PTY, NULL, 0, master, &err) < 0)
+      init_fail(ctx, &err);
+    close(master);
+  } else if (setsid() < 0) {
+    rt_error_set(&err, errno, "setsid");
+    init_fail(ctx, &err);
+  }
+
+  /* cwd is created (as root) when missing, like runc does. */
+  if (p->cwd && *p->cwd) {
+    _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    rt_error tmp;
+    int fd = root >= 0 ? fs_mkdir_p_in_root(root, p->cwd, 0755, &tmp) : -1;
+    if (fd >= 0)
+      close(fd);
+  }
+  char *exe = NULL;
+  if (proc_find_executable(p, &exe, &err) < 0)
+    init_fail(ctx, &err);
+  umask(p->user.has_umask ? (mode_t)p->user.umask : 022);
+
+  /* Ready: rt records the state. Then either start's read of exec.fifo or
+   * rt run's go lets us continue. */
+  if (sync_send(ctx->sync_fd, SYNC_READY, NULL, 0, -1, &err) < 0)
+    _exit(1);
+  int how = init_wait(ctx, NULL, &err);
+  if (how == SYNC_WAIT_FIFO) {
+    int fifo = openat(ctx->state_dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+    if (fifo < 0) {
+      dprintf(STDERR_FILENO, "rt: open exec.fifo: %s\n", strerror(errno));
+      _exit(1);
+    }
+    if (write(fifo, "0", 1) != 1)
+      _exit(1);
+    close(fifo);
+  } else if (how != SYNC_GO) {
+    _exit(1);
+  }
+  close(ctx->state_dirfd);
+
+  if (run_container_hooks(ctx, &c->hooks.start_container, "startContainer", state_created,
+                          &err) < 0)
+    init_fail(ctx, &err);
+  free(states);
+
+  /* Privileges, in the spec's order: bounding set, user, the other sets,
+   * no_new_privileges, seccomp as late as possible. */
+  if (init_apply_security_hook && init_apply_security_hook(c, 0, &err) < 0)
+    init_fail(ctx, &err);
+  if (proc_apply_caps(p, 0, &err) < 0)
+    init_fail(ctx, &err);
+  bool deny_setgroups = false;
+  if (ctx->userns) {
+    _cleanup_free_ char *sg = NULL;
+    rt_error tmp;
+    if (fs_read_file("/proc/self/setgroups", 64, &sg, NULL, &tmp) == 0 && strncmp(sg, "deny", 4) == 0)
+      deny_setgroups = true;
+  }
+  if (proc_apply_user(p, deny_setgroups, &err) < 0 || proc_apply_caps(p, 1, &err) < 0 ||
+      proc_chdir(p, &err) < 0)
+    init_fail(ctx, &err);
+  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+    rt_error_set(&err, errno, "config.json: .process.noNewPrivileges: prctl");
+    init_fail(ctx, &err);
+  }
+  if (proc_apply_cpu_affinity(p, true, &err) < 0)
+    init_fail(ctx, &err);
+  if (init_apply_security_hook && init_apply_security_hook(c, 1, &err) < 0)
+    init_fail(ctx, &err);
+
+  /* No host fd crosses into the container but stdio and the preserved ones
+   * (CVE-2024-21626). */
+  syscall(SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  char **env = build_env(ctx, p);
+  execve(exe, p->args, env);
+  rt_error_set(&err, errno, "exec %s", exe);
+  init_fail(ctx, &err);
+}

@@ -1,0 +1,27 @@
+/* The container's init between clone3 and execve. */
+#pragma once
+#include <stdbool.h>
+
+#include "libocispec/oci_config.h"
+
+struct init_ctx {
+  const oci_config *config;
+  const char *id;
+  const char *bundle; /* absolute */
+  char *rootfs;       /* absolute, cleaned */
+  int sync_fd;        /* init's end of the sync channel */
+  int state_dirfd;    /* the container's state directory (exec.fifo) */
+  bool new_userns;    /* a new user namespace: wait for the id maps */
+  bool userns;        /* new or joined */
+  bool new_cgroupns;
+  bool new_mountns;
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+  int listen_fds;     /* LISTEN_FDS passed through (counted in preserve_fds) */
+  bool new_pidns;
+  int devnull_fd;
+};
+
+/* Runs in the child; never returns. */
+_Noreturn void container_init(struct init_ctx *ctx);

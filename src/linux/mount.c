@@ -1,0 +1,529 @@
+#include "config.h"
+#include "linux/mount.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "linux/devices.h"
+#include "linux/mount_cgroup.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
+enum opt_kind { OPT_FLAG, OPT_CLEAR, OPT_PROP, OPT_ATTR_SET, OPT_ATTR_CLR, OPT_SPECIAL };
+
+static const struct {
+  const char *name;
+  enum opt_kind kind;
+  unsigned long value;
+} mount_option_table[] = {
+    {"defaults", OPT_FLAG, 0},
+    {"ro", OPT_FLAG, MS_RDONLY},
+    {"rw", OPT_CLEAR, MS_RDONLY},
+    {"nosuid", OPT_FLAG, MS_NOSUID},
+    {"suid", OPT_CLEAR, MS_NOSUID},
+    {"nodev", OPT_FLAG, MS_NODEV},
+    {"dev", OPT_CLEAR, MS_NODEV},
+    {"noexec", OPT_FLAG, MS_NOEXEC},
+    {"exec", OPT_CLEAR, MS_NOEXEC},
+    {"sync", OPT_FLAG, MS_SYNCHRONOUS},
+    {"async", OPT_CLEAR, MS_SYNCHRONOUS},
+    {"dirsync", OPT_FLAG, MS_DIRSYNC},
+    {"remount", OPT_FLAG, MS_REMOUNT},
+    {"mand", OPT_FLAG, MS_MANDLOCK},
+    {"nomand", OPT_CLEAR, MS_MANDLOCK},
+    {"noatime", OPT_FLAG, MS_NOATIME},
+    {"atime", OPT_CLEAR, MS_NOATIME},
+    {"nodiratime", OPT_FLAG, MS_NODIRATIME},
+    {"diratime", OPT_CLEAR, MS_NODIRATIME},
+    {"relatime", OPT_FLAG, MS_RELATIME},
+    {"norelatime", OPT_CLEAR, MS_RELATIME},
+    {"strictatime", OPT_FLAG, MS_STRICTATIME},
+    {"nostrictatime", OPT_CLEAR, MS_STRICTATIME},
+    {"bind", OPT_FLAG, MS_BIND},
+    {"rbind", OPT_FLAG, MS_BIND | MS_REC},
+    {"iversion", OPT_FLAG, MS_I_VERSION},
+    {"noiversion", OPT_CLEAR, MS_I_VERSION},
+    {"lazytime", OPT_FLAG, MS_LAZYTIME},
+    {"nolazytime", OPT_CLEAR, MS_LAZYTIME},
+    {"silent", OPT_FLAG, MS_SILENT},
+    {"loud", OPT_CLEAR, MS_SILENT},
+    {"nosymfollow", OPT_FLAG, MS_NOSYMFOLLOW},
+    {"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
+    {"private", OPT_PROP, MS_PRIVATE},
+    {"rprivate", OPT_PROP, MS_PRIVATE | MS_REC},
+    {"shared", OPT_PROP, MS_SHARED},
+    {"rshared", OPT_PROP, MS_SHARED | MS_REC},
+    {"slave", OPT_PROP, MS_SLAVE},
+    {"rslave", OPT_PROP, MS_SLAVE | MS_REC},
+    {"unbindable", OPT_PROP, MS_UNBINDABLE},
+    {"runbindable", OPT_PROP, MS_UNBINDABLE | MS_REC},
+    {"rro", OPT_ATTR_SET, MOUNT_ATTR_RDONLY},
+    {"rrw", OPT_ATTR_CLR, MOUNT_ATTR_RDONLY},
+    {"rnosuid", OPT_ATTR_SET, MOUNT_ATTR_NOSUID},
+    {"rsuid", OPT_ATTR_CLR, MOUNT_ATTR_NOSUID},
+    {"rnodev", OPT_ATTR_SET, MOUNT_ATTR_NODEV},
+    {"rdev", OPT_ATTR_CLR, MOUNT_ATTR_NODEV},
+    {"rnoexec", OPT_ATTR_SET, MOUNT_ATTR_NOEXEC},
+    {"rexec", OPT_ATTR_CLR, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", OPT_ATTR_SET, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", OPT_ATTR_CLR, MOUNT_ATTR_NODIRATIME},
+    {"rnoatime", OPT_ATTR_SET, MOUNT_ATTR_NOATIME},
+    {"ratime", OPT_ATTR_SET, MOUNT_ATTR_RELATIME}, /* atime attrs are a 3-way choice */
+    {"rrelatime", OPT_ATTR_SET, MOUNT_ATTR_RELATIME},
+    {"rnorelatime", OPT_ATTR_SET, MOUNT_ATTR_STRICTATIME},
+    {"rstrictatime", OPT_ATTR_SET, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", OPT_ATTR_SET, MOUNT_ATTR_RELATIME},
+    {"rnosymfollow", OPT_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", OPT_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW},
+    {"tmpcopyup", OPT_SPECIAL, 1},
+    {"idmap", OPT_SPECIAL, 2},
+    {"ridmap", OPT_SPECIAL, 3},
+};
+
+unsigned long mount_propagation_flag(const char *name) {
+  for (size_t i = 0; i < ARRAY_SIZE(mount_option_table); i++)
+    if (mount_option_table[i].kind == OPT_PROP && strcmp(mount_option_table[i].name, name) == 0)
+      return mount_option_table[i].value;
+  return 0;
+}
+
+static int append_data(char **data, const char *opt) {
+  size_t old = *data ? strlen(*data) : 0;
+  char *n = realloc(*data, old + strlen(opt) + 2);
+  if (!n)
+    return -ENOMEM;
+  if (old)
+    n[old++] = ',';
+  strcpy(n + old, opt);
+  *data = n;
+  return 0;
+}
+
+int mount_parse_options(char **options, size_t n, struct mount_opts *o, const char *field,
+                        rt_error *err) {
+  memset(o, 0, sizeof *o);
+  for (size_t i = 0; i < n; i++) {
+    const char *opt = options[i];
+    size_t k;
+    for (k = 0; k < ARRAY_SIZE(mount_option_table); k++)
+      if (strcmp(mount_option_table[k].name, opt) == 0)
+        break;
+    if (k == ARRAY_SIZE(mount_option_table)) {
+      if (append_data(&o->data, opt) < 0)
+        return rt_error_set(err, ENOMEM, "%s", field);
+      continue;
+    }
+    unsigned long v = mount_option_table[k].value;
+    switch (mount_option_table[k].kind) {
+    case OPT_FLAG:
+      o->flags |= v;
+      o->clear &= ~v;
+      break;
+    case OPT_CLEAR:
+      o->flags &= ~v;
+      o->clear |= v;
+      break;
+    case OPT_PROP:
+      if (o->n_propagation >= (int)ARRAY_SIZE(o->propagation))
+        return rt_error_set(err, 0, "%s[%zu]: too many propagation options", field, i);
+      o->propagation[o->n_propagation++] = v;
+      break;
+    case OPT_ATTR_SET:
+      o->recursive_attrs = true;
+      if (v & (MOUNT_ATTR_RELATIME | MOUNT_ATTR_STRICTATIME | MOUNT_ATTR_NOATIME))
+        o->attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
+      o->attr_set |= v;
+      o->attr_clr &= ~(uint64_t)v;
+      break;
+    case OPT_ATTR_CLR:
+      o->recursive_attrs = true;
+      o->attr_clr |= v;
+      o->attr_set &= ~(uint64_t)v;
+      break;
+    case OPT_SPECIAL:
+      if (v == 1)
+        o->tmpcopyup = true;
+      else if (v == 2)
+        o->idmap = true;
+      else
+        o->ridmap = true;
+      break;
+    }
+  }
+  return 0;
+}
+
+void mount_opts_free(struct mount_opts *o) {
+  free(o->data);
+  o->data = NULL;
+}
+
+/* The flags a bind remount must keep: in a user namespace the kernel locks
+ * them, and outside one we keep what the source had unless the config cleared it. */
+static unsigned long locked_flags(int fd, unsigned long cleared) {
+  struct statvfs sv;
+  if (fstatvfs(fd, &sv) < 0)
+    return 0;
+  unsigned long f = 0;
+  if (sv.f_flag & ST_NOSUID)
+    f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV)
+    f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC)
+    f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME)
+    f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME)
+    f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME)
+    f |= MS_RELATIME;
+  return f & ~cleared;
+}
+
+static int apply_after_mount(int rootfd, const char *dest, const struct mount_opts *o,
+                             bool is_bind, const char *field, rt_error *err) {
+  /* Reopen: the fd taken before the mount points below the new mount. */
+  _cleanup_close_ int fd = fs_open_in_root(rootfd, dest, O_PATH, 0, err);
+  if (fd < 0)
+    return -1;
+  char path[64];
+  fs_fd_path(fd, path);
+  unsigned long remount_flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+  if (is_bind && remount_flags) {
+    unsigned long f = MS_REMOUNT | MS_BIND | remount_flags | locked_flags(fd, o->clear);
+    if (mount(NULL, path, NULL, f, NULL) < 0)
+      return rt_error_set(err, errno, "%s: remount %s with its options", field, dest);
+  }
+  for (int i = 0; i < o->n_propagation; i++)
+    if (mount(NULL, path, NULL, o->propagation[i], NULL) < 0)
+      return rt_error_set(err, errno, "%s: set propagation of %s", field, dest);
+  if (o->recursive_attrs) {
+    struct mount_attr attr = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
+    if (o->attr_set & MOUNT_ATTR__ATIME)
+      attr.attr_clr |= MOUNT_ATTR__ATIME;
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+      return rt_error_set(err, errno, "%s: set recursive attributes on %s", field, dest);
+  }
+  return 0;
+}
+
+static char *bind_source(const struct rootfs_ctx *ctx, const char *src) {
+  if (src[0] == '/')
+    return strdup(src);
+  char *p = NULL;
+  if (asprintf(&p, "%s/%s", ctx->bundle, src) < 0)
+    return NULL;
+  return p;
+}
+
+static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
+                      struct mount_opts *o, const char *field, rt_error *err) {
+  if (!m->source)
+    return rt_error_set(err, 0, "%s.source: a bind mount needs a source", field);
+  _cleanup_free_ char *src = bind_source(ctx, m->source);
+  if (!src)
+    return rt_error_set(err, ENOMEM, "%s", field);
+  struct stat st;
+  if (stat(src, &st) < 0)
+    return rt_error_set(err, errno, "%s.source: bind source %s", field, src);
+  _cleanup_close_ int dst = fs_ensure_in_root(rootfd, m->destination, S_ISDIR(st.st_mode), err);
+  if (dst < 0)
+    return rt_error_prefix(err, "%s.destination", field);
+  /* Clone the source tree through an fd and move it onto the destination fd:
+   * neither path can be swapped for a symlink between check and mount. */
+  unsigned int ot_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+  if (o->flags & MS_REC)
+    ot_flags |= AT_RECURSIVE;
+  _cleanup_close_ int tree = open_tree(AT_FDCWD, src, ot_flags);
+  if (tree < 0)
+    return rt_error_set(err, errno, "%s: bind %s", field, src);
+  if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rt_error_set(err, errno, "%s: bind %s on %s", field, src, m->destination);
+  return apply_after_mount(rootfd, m->destination, o, true, field, err);
+}
+
+/* Mount a filesystem of `type`, with the fallbacks runc users rely on: sysfs
+ * and mqueue become binds of the host's when the kernel refuses them (user
+ * namespace without a new network/ipc namespace), devpts retries without gid=. */
+static int mount_fs(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, struct mount_opts *o,
+                    const char *field, rt_error *err) {
+  _cleanup_close_ int dst = fs_ensure_in_root(rootfd, m->destination, true, err);
+  if (dst < 0)
+    return rt_error_prefix(err, "%s.destination", field);
+  char path[64];
+  fs_fd_path(dst, path);
+  const char *src = m->source && *m->source ? m->source : m->type;
+  unsigned long flags = o->flags & ~(MS_BIND | MS_REC);
+  int r = mount(src, path, m->type, flags, o->data);
+  if (r < 0 && errno == EINVAL && strcmp(m->type, "devpts") == 0 && o->data &&
+      strstr(o->data, "gid=")) {
+    /* gid=5 is not mapped in this user namespace: drop it, as runc does. */
+    char *copy = strdup(o->data), *out = calloc(1, strlen(o->data) + 1), *save = NULL;
+    if (!copy || !out) {
+      free(copy);
+      free(out);
+      return rt_error_set(err, ENOMEM, "%s", field);
+    }
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+      if (strncmp(t, "gid=", 4) == 0)
+        continue;
+      if (*out)
+        strcat(out, ",");
+      strcat(out, t);
+    }
+    r = mount(src, path, m->type, flags, out);
+    free(copy);
+    free(out);
+  }
+  if (r < 0 && (errno == EPERM || errno == EBUSY) &&
+      (strcmp(m->type, "sysfs") == 0 || strcmp(m->type, "mqueue") == 0)) {
+    const char *host = strcmp(m->type, "sysfs") == 0 ? "/sys" : "/dev/mqueue";
+    _cleanup_close_ int tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                                              AT_RECURSIVE);
+    if (tree < 0)
+      return rt_error_set(err, errno, "%s: mount %s (and bind of %s)", field, m->type, host);
+    if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return rt_error_set(err, errno, "%s: bind %s on %s", field, host, m->destination);
+    struct mount_opts bind_o = *o;
+    return apply_after_mount(rootfd, m->destination, &bind_o, true, field, err);
+  }
+  if (r < 0)
+    return rt_error_set(err, errno, "%s: mount %s (type %s) on %s", field, src, m->type,
+                        m->destination);
+  if (o->tmpcopyup) {
+    /* tmpcopyup: the rootfs's content of the directory shows through the new tmpfs. */
+    _cleanup_close_ int newfd = fs_open_in_root(rootfd, m->destination, O_PATH, 0, err);
+    if (newfd < 0)
+      return -1;
+    if (copy_tree(dst, newfd, err) < 0)
+      return rt_error_prefix(err, "%s: tmpcopyup", field);
+  }
+  return apply_after_mount(rootfd, m->destination, o, false, field, err);
+}
+
+static int mount_one(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, size_t i,
+                     rt_error *err) {
+  char field[64];
+  snprintf(field, sizeof field, "config.json: .mounts[%zu]", i);
+  struct mount_opts o;
+  char ofield[80];
+  snprintf(ofield, sizeof ofield, "%s.options", field);
+  if (mount_parse_options(m->options, m->n_options, &o, ofield, err) < 0)
+    return -1;
+  int r;
+  bool is_bind = (o.flags & MS_BIND) || (m->type && strcmp(m->type, "bind") == 0);
+  if (o.idmap || o.ridmap) {
+    r = rt_error_set(err, EOPNOTSUPP, "%s.options: idmapped mounts are not supported yet", field);
+  } else if (is_bind) {
+    r = mount_bind(ctx, rootfd, m, &o, field, err);
+  } else if (!m->type || !*m->type) {
+    r = rt_error_set(err, 0, "%s.type: a mount that is not a bind mount needs a type", field);
+  } else if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0) {
+    r = mount_cgroup(rootfd, m->destination, o.flags & ~(MS_BIND | MS_REC), ctx->new_cgroupns,
+                     field, err);
+  } else {
+    r = mount_fs(ctx, rootfd, m, &o, field, err);
+  }
+  mount_opts_free(&o);
+  return r;
+}
+
+/* pivot_root refuses a new root whose parent mount is shared: make the mount
+ * that holds the rootfs directory private (in our namespace only). */
+static int make_parent_private(const char *rootfs, rt_error *err) {
+  _cleanup_free_ char *info = NULL;
+  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
+    return -1;
+  char best[PATH_MAX] = "/";
+  size_t best_len = 1;
+  for (char *line = info, *next; line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next)
+      *next++ = '\0';
+    char mp[PATH_MAX];
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+      continue;
+    size_t l = strlen(mp);
+    if (l > best_len && strncmp(rootfs, mp, l) == 0 && (rootfs[l] == '/' || rootfs[l] == '\0')) {
+      memcpy(best, mp, l + 1);
+      best_len = l;
+    }
+  }
+  if (mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+    return rt_error_set(err, errno, "make %s private", best);
+  return 0;
+}
+
+int rootfs_prepare(struct rootfs_ctx *ctx, rt_error *err) {
+  const oci_config *c = ctx->config;
+  const char *prop_name = c->linux_ ? c->linux_->rootfs_propagation : NULL;
+  unsigned long prop = MS_SLAVE | MS_REC;
+  if (prop_name && *prop_name) {
+    prop = mount_propagation_flag(prop_name);
+    if (!prop)
+      return rt_error_set(err, 0, "config.json: .linux.rootfsPropagation: unknown value \"%s\"",
+                          prop_name);
+    /* Mounts of the container never propagate back to the host unless asked (shared). */
+    if (!(prop & MS_SHARED))
+      prop = (prop & MS_REC) ? prop : (prop | MS_REC);
+  }
+  if (mount(NULL, "/", NULL, prop, NULL) < 0)
+    return rt_error_set(err, errno, "set propagation of / to %s", prop_name ? prop_name : "rslave");
+  if (make_parent_private(ctx->rootfs, err) < 0)
+    return -1;
+  if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return rt_error_set(err, errno, "config.json: .root.path: bind %s on itself", ctx->rootfs);
+
+  _cleanup_close_ int rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return rt_error_set(err, errno, "config.json: .root.path: open %s", ctx->rootfs);
+  for (size_t i = 0; i < c->n_mounts; i++)
+    if (mount_one(ctx, rootfd, &c->mounts[i], i, err) < 0)
+      return -1;
+  return devices_setup(rootfd, c, ctx->userns, err);
+}
+
+int rootfs_pivot(struct rootfs_ctx *ctx, rt_error *err) {
+  _cleanup_close_ int newroot = open(ctx->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (newroot < 0)
+    return rt_error_set(err, errno, "open %s", ctx->rootfs);
+  if (fchdir(newroot) < 0)
+    return rt_error_set(err, errno, "chdir %s", ctx->rootfs);
+  if (ctx->no_pivot) {
+    if (mount(ctx->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+      return rt_error_set(err, errno, "move %s to /", ctx->rootfs);
+    if (chroot(".") < 0)
+      return rt_error_set(err, errno, "chroot %s", ctx->rootfs);
+    if (chdir("/") < 0)
+      return rt_error_set(err, errno, "chdir /");
+    return 0;
+  }
+  _cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (oldroot < 0)
+    return rt_error_set(err, errno, "open /");
+  /* pivot_root(".", "."): the old root ends up stacked on the new one; detach it. */
+  if (syscall(SYS_pivot_root, ".", ".") < 0)
+    return rt_error_set(err, errno, "pivot_root into %s", ctx->rootfs);
+  if (fchdir(oldroot) < 0)
+    return rt_error_set(err, errno, "chdir to the old root");
+  /* Never let the unmount below propagate to the host. */
+  if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return rt_error_set(err, errno, "make the old root rslave");
+  if (umount2(".", MNT_DETACH) < 0)
+    return rt_error_set(err, errno, "unmount the old root");
+  if (chdir("/") < 0)
+    return rt_error_set(err, errno, "chdir /");
+  return 0;
+}
+
+static int mask_path(int rootfd, int devnull, const char *p, size_t i, rt_error *err) {
+  rt_error tmp;
+  _cleanup_close_ int fd = fs_open_in_root(rootfd, p, O_PATH | O_NOFOLLOW, 0, &tmp);
+  if (fd < 0) {
+    if (tmp.errnum == ENOENT)
+      return 0;
+    return rt_error_set(err, tmp.errnum, "config.json: .linux.maskedPaths[%zu]: open %s", i, p);
+  }
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return rt_error_set(err, errno, "config.json: .linux.maskedPaths[%zu]: stat %s", i, p);
+  if (S_ISLNK(st.st_mode))
+    return 0; /* a symlink is left alone: masking must never land on what it names */
+  if (S_ISDIR(st.st_mode)) {
+    _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0)
+      return rt_error_set(err, errno, "config.json: .linux.maskedPaths[%zu]: tmpfs", i);
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+      return rt_error_set(err, errno, "config.json: .linux.maskedPaths[%zu]: tmpfs", i);
+    _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+                                                                 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    if (mnt < 0)
+      return rt_error_set(err, errno, "config.json: .linux.maskedPaths[%zu]: tmpfs", i);
+    if (move_mount(mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return rt_error_set(err, errno, "config.json: .linux.maskedPaths[%zu]: mask %s", i, p);
+    return 0;
+  }
+  _cleanup_close_ int tree = open_tree(devnull, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                                        AT_EMPTY_PATH);
+  if (tree < 0)
+    return rt_error_set(err, errno, "config.json: .linux.maskedPaths[%zu]: clone /dev/null", i);
+  if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rt_error_set(err, errno, "config.json: .linux.maskedPaths[%zu]: mask %s", i, p);
+  return 0;
+}
+
+static int readonly_path(int rootfd, const char *p, size_t i, rt_error *err) {
+  rt_error tmp;
+  _cleanup_close_ int fd = fs_open_in_root(rootfd, p, O_PATH, 0, &tmp);
+  if (fd < 0) {
+    if (tmp.errnum == ENOENT)
+      return 0;
+    return rt_error_set(err, tmp.errnum, "config.json: .linux.readonlyPaths[%zu]: open %s", i, p);
+  }
+  /* Clone the subtree, make the clone read-only, and put it back in place. */
+  _cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                                   AT_RECURSIVE);
+  if (tree < 0)
+    return rt_error_set(err, errno, "config.json: .linux.readonlyPaths[%zu]: bind %s", i, p);
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                        MOUNT_ATTR_NOEXEC};
+  if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return rt_error_set(err, errno, "config.json: .linux.readonlyPaths[%zu]: read-only %s", i, p);
+  if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rt_error_set(err, errno, "config.json: .linux.readonlyPaths[%zu]: mount %s", i, p);
+  return 0;
+}
+
+int rootfs_finish(struct rootfs_ctx *ctx, rt_error *err) {
+  const oci_config *c = ctx->config;
+  const char *prop_name = c->linux_ ? c->linux_->rootfs_propagation : NULL;
+  if (prop_name && *prop_name) {
+    unsigned long prop = mount_propagation_flag(prop_name);
+    if (mount(NULL, "/", NULL, prop, NULL) < 0)
+      return rt_error_set(err, errno, "config.json: .linux.rootfsPropagation: set %s on /",
+                          prop_name);
+  }
+  _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return rt_error_set(err, errno, "open /");
+  const oci_linux *l = c->linux_;
+  if (l) {
+    struct stat st;
+    if (l->n_masked_paths) {
+      /* CVE-2025-31133: mask with the host's own /dev/null, checked to be the
+       * real character device, never a path the container could swap. */
+      if (fstat(ctx->devnull_fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+          st.st_rdev != makedev(1, 3))
+        return rt_error_set(err, 0, "/dev/null is not the null device; refusing to mask with it");
+    }
+    for (size_t i = 0; i < l->n_masked_paths; i++)
+      if (mask_path(rootfd, ctx->devnull_fd, l->masked_paths[i], i, err) < 0)
+        return -1;
+    for (size_t i = 0; i < l->n_readonly_paths; i++)
+      if (readonly_path(rootfd, l->readonly_paths[i], i, err) < 0)
+        return -1;
+  }
+  if (c->root && c->root->readonly) {
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+      return rt_error_set(err, errno, "config.json: .root.readonly: remount / read-only");
+  }
+  return 0;
+}

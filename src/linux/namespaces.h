@@ -1,0 +1,25 @@
+/* Namespaces: the spec's type names, clone flags, joining by path, id maps. */
+#pragma once
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "libocispec/oci_config.h"
+#include "util/error.h"
+
+/* CLONE_NEW* flag for a spec namespace type ("pid"), 0 when unknown. */
+int ns_flag(const char *type);
+/* The /proc/PID/ns/ file name of a type ("network" -> "net"). */
+const char *ns_proc_name(const char *type);
+/* The namespace entry of the config for a type, NULL when absent. */
+const oci_namespace *ns_find(const oci_linux *l, const char *type);
+/* True when the config asks for a new namespace of this type (listed without path). */
+bool ns_is_new(const oci_linux *l, const char *type);
+
+/* Check the namespace list: known types, no duplicates (the parser checks too),
+ * a path that is a namespace of the right type, a user namespace with mappings. */
+int ns_validate(const oci_config *c, rt_error *err);
+
+/* Write /proc/PID/uid_map and gid_map (setgroups "deny" first when rootless). */
+int ns_write_id_maps(pid_t pid, const oci_linux *l, bool deny_setgroups, rt_error *err);
+/* Open a namespace path and check its type; returns an fd. */
+int ns_open_path(const char *path, int flag, const char *field, rt_error *err);

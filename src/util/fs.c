@@ -1,0 +1,269 @@
+#include "config.h"
+#include "util/fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+static int sys_openat2(int dirfd, const char *path, struct open_how *how) {
+  return (int)syscall(SYS_openat2, dirfd, path, how, sizeof *how);
+}
+
+int fs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, rt_error *err) {
+  struct open_how how = {
+      .flags = (unsigned long long)(flags | O_CLOEXEC),
+      .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  int fd;
+  do
+    fd = sys_openat2(rootfd, path, &how);
+  while (fd < 0 && errno == EAGAIN);
+  if (fd < 0)
+    return rt_error_set(err, errno, "open %s in the container's root", path);
+  return fd;
+}
+
+static int open_dir_in_root(int rootfd, const char *path) {
+  struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+  while (*path == '/')
+    path++;
+  int fd;
+  do
+    fd = sys_openat2(rootfd, *path ? path : ".", &how);
+  while (fd < 0 && errno == EAGAIN);
+  return fd;
+}
+
+int fs_mkdir_p_in_root(int rootfd, const char *path, mode_t mode, rt_error *err) {
+  char prefix[4096];
+  size_t plen = 0;
+  int cur = open_dir_in_root(rootfd, "");
+  if (cur < 0)
+    return rt_error_set(err, errno, "open the container's root");
+  const char *p = path;
+  while (*p) {
+    while (*p == '/')
+      p++;
+    if (!*p)
+      break;
+    const char *end = strchrnul(p, '/');
+    size_t n = (size_t)(end - p);
+    if (plen + n + 2 >= sizeof prefix) {
+      close(cur);
+      return rt_error_set(err, ENAMETOOLONG, "mkdir %s", path);
+    }
+    char part[256];
+    if (n >= sizeof part) {
+      close(cur);
+      return rt_error_set(err, ENAMETOOLONG, "mkdir %s", path);
+    }
+    memcpy(part, p, n);
+    part[n] = '\0';
+    prefix[plen++] = '/';
+    memcpy(prefix + plen, p, n);
+    plen += n;
+    prefix[plen] = '\0';
+    p = end;
+    /* Resolve every prefix from the root again: a component may be a symlink
+     * (or ".."), and RESOLVE_IN_ROOT keeps it inside the container's root. */
+    int next = open_dir_in_root(rootfd, prefix);
+    if (next < 0 && errno == ENOENT) {
+      if (mkdirat(cur, part, mode) < 0 && errno != EEXIST) {
+        int e = errno;
+        close(cur);
+        return rt_error_set(err, e, "mkdir %s in the container's root", prefix);
+      }
+      next = open_dir_in_root(rootfd, prefix);
+    }
+    if (next < 0) {
+      int e = errno;
+      close(cur);
+      return rt_error_set(err, e, "open directory %s in the container's root", prefix);
+    }
+    close(cur);
+    cur = next;
+  }
+  return cur;
+}
+
+int fs_ensure_in_root(int rootfd, const char *path, bool is_dir, rt_error *err) {
+  if (is_dir)
+    return fs_mkdir_p_in_root(rootfd, path, 0755, err);
+  rt_error tmp;
+  int fd = fs_open_in_root(rootfd, path, O_PATH, 0, &tmp);
+  if (fd >= 0)
+    return fd;
+  _cleanup_free_ char *copy = strdup(path);
+  if (!copy)
+    return rt_error_set(err, ENOMEM, "create %s", path);
+  char *slash = strrchr(copy, '/');
+  const char *base = copy;
+  _cleanup_close_ int dirfd = -1;
+  if (slash) {
+    *slash = '\0';
+    base = slash + 1;
+    dirfd = fs_mkdir_p_in_root(rootfd, copy, 0755, err);
+  } else {
+    dirfd = open_dir_in_root(rootfd, "");
+  }
+  if (dirfd < 0)
+    return -1;
+  /* O_NOFOLLOW: a dangling symlink planted at the destination is an error,
+   * never a file created wherever it points. */
+  int f = openat(dirfd, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (f < 0)
+    return rt_error_set(err, errno, "create %s in the container's root", path);
+  close(f);
+  return fs_open_in_root(rootfd, path, O_PATH, 0, err);
+}
+
+void fs_fd_path(int fd, char buf[static 64]) {
+  snprintf(buf, 64, "/proc/thread-self/fd/%d", fd);
+}
+
+int fs_read_fileat(int dirfd, const char *path, size_t max, char **out, size_t *len, rt_error *err) {
+  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rt_error_set(err, errno, "open %s", path);
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap + 1);
+  if (!buf)
+    return rt_error_set(err, ENOMEM, "read %s", path);
+  for (;;) {
+    if (n == cap) {
+      if (cap >= max) {
+        free(buf);
+        return rt_error_set(err, EFBIG, "read %s", path);
+      }
+      cap *= 2;
+      char *nb = realloc(buf, cap + 1);
+      if (!nb) {
+        free(buf);
+        return rt_error_set(err, ENOMEM, "read %s", path);
+      }
+      buf = nb;
+    }
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0) {
+      if (errno == EINTR)
+        continue;
+      int e = errno;
+      free(buf);
+      return rt_error_set(err, e, "read %s", path);
+    }
+    if (r == 0)
+      break;
+    n += (size_t)r;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  if (len)
+    *len = n;
+  return 0;
+}
+
+int fs_read_file(const char *path, size_t max, char **out, size_t *len, rt_error *err) {
+  return fs_read_fileat(AT_FDCWD, path, max, out, len, err);
+}
+
+int fs_write_file(const char *path, const char *data, size_t len, rt_error *err) {
+  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rt_error_set(err, errno, "open %s", path);
+  ssize_t w = write(fd, data, len);
+  if (w < 0)
+    return rt_error_set(err, errno, "write %s", path);
+  if ((size_t)w != len)
+    return rt_error_set(err, EIO, "short write to %s", path);
+  return 0;
+}
+
+int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rt_error *err) {
+  _cleanup_free_ char *tmp = NULL;
+  if (asprintf(&tmp, "%s.tmp-%d", path, (int)getpid()) < 0)
+    return rt_error_set(err, ENOMEM, "write %s", path);
+  _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0)
+    return rt_error_set(err, errno, "create %s", tmp);
+  size_t off = 0;
+  while (off < len) {
+    ssize_t w = write(fd, data + off, len - off);
+    if (w < 0) {
+      if (errno == EINTR)
+        continue;
+      int e = errno;
+      unlink(tmp);
+      return rt_error_set(err, e, "write %s", tmp);
+    }
+    off += (size_t)w;
+  }
+  if (rename(tmp, path) < 0) {
+    int e = errno;
+    unlink(tmp);
+    return rt_error_set(err, e, "rename %s to %s", tmp, path);
+  }
+  return 0;
+}
+
+char *fs_abspath(const char *path) {
+  if (path[0] == '/')
+    return fs_clean_path(path);
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd))
+    return NULL;
+  _cleanup_free_ char *joined = NULL;
+  if (asprintf(&joined, "%s/%s", cwd, path) < 0)
+    return NULL;
+  return fs_clean_path(joined);
+}
+
+char *fs_clean_path(const char *path) {
+  size_t len = strlen(path);
+  char *out = malloc(len + 2);
+  if (!out)
+    return NULL;
+  size_t o = 0;
+  out[o++] = '/';
+  const char *p = path;
+  while (*p) {
+    while (*p == '/')
+      p++;
+    if (!*p)
+      break;
+    const char *end = strchr(p, '/');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n == 1 && p[0] == '.') {
+      /* skip */
+    } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+      if (o > 1) {
+        o--;
+        while (o > 1 && out[o - 1] != '/')
+          o--;
+      }
+    } else {
+      if (o > 1 && out[o - 1] != '/')
+        out[o++] = '/';
+      memcpy(out + o, p, n);
+      o += n;
+    }
+    p += n;
+  }
+  if (o > 1 && out[o - 1] == '/')
+    o--;
+  out[o] = '\0';
+  return out;
+}

@@ -1,0 +1,34 @@
+/* File and path helpers. Paths inside a container's root are resolved with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) relative to an fd of that
+ * root: a symlink in the rootfs can never lead outside it. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+/* openat2 relative to rootfd, confined to it. flags get O_CLOEXEC. */
+int fs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, rt_error *err);
+/* Create every missing directory of `path` inside rootfd (confined), like mkdir -p,
+ * and return an O_PATH fd of the final directory. */
+int fs_mkdir_p_in_root(int rootfd, const char *path, mode_t mode, rt_error *err);
+/* Make sure `path` exists inside rootfd as a directory (is_dir) or a regular file
+ * (created empty) and return an O_PATH fd of it. Parents are created. */
+int fs_ensure_in_root(int rootfd, const char *path, bool is_dir, rt_error *err);
+
+/* "/proc/thread-self/fd/N": mount(2) and friends follow it to the fd's object. */
+void fs_fd_path(int fd, char buf[static 64]);
+
+/* Read a whole small file (at most max bytes); returns a malloc'd NUL-terminated buffer. */
+int fs_read_file(const char *path, size_t max, char **out, size_t *len, rt_error *err);
+int fs_read_fileat(int dirfd, const char *path, size_t max, char **out, size_t *len, rt_error *err);
+/* Write `data` to an existing file (O_WRONLY|O_TRUNC not used: procfs/sysfs style). */
+int fs_write_file(const char *path, const char *data, size_t len, rt_error *err);
+/* Write a file atomically: temp file in the same directory, fsync, rename. */
+int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rt_error *err);
+
+/* Make an absolute path from `path` (relative to the cwd); malloc'd. */
+char *fs_abspath(const char *path);
+/* Lexically clean an absolute path: collapse //, ., .. (never above /). malloc'd. */
+char *fs_clean_path(const char *path);
