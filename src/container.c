@@ -25,6 +25,7 @@
 #include "libocispec/oci_config.h"
 #include "linux/init.h"
 #include "linux/namespaces.h"
+#include "linux/netdev.h"
 #include "linux/process.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
@@ -266,6 +267,22 @@ static int spawn_init(struct creation *cr, rt_error *err) {
     return rt_error_set(err, errno, "open /dev/null");
   }
   const oci_linux *l = cr->config->linux_;
+  int host_netlink = -1;
+  if (l && l->n_net_devices) {
+    if (!ns_find(l, "network")) {
+      close(sv[0]);
+      close(sv[1]);
+      close(devnull);
+      return rt_error_set(err, 0, "config.json: .linux.netDevices: needs a network namespace");
+    }
+    host_netlink = netdev_socket(err);
+    if (host_netlink < 0) {
+      close(sv[0]);
+      close(sv[1]);
+      close(devnull);
+      return -1;
+    }
+  }
   const char *lfds = getenv("LISTEN_FDS");
   int listen_fds = lfds ? atoi(lfds) : 0;
   struct init_ctx ctx = {
@@ -285,6 +302,7 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       .listen_fds = listen_fds > 0 ? listen_fds : 0,
       .new_pidns = ns_is_new(l, "pid"),
       .devnull_fd = devnull,
+      .host_netlink = host_netlink,
   };
   int pidfd = -1;
   struct clone_args args = {
@@ -298,6 +316,8 @@ static int spawn_init(struct creation *cr, rt_error *err) {
     close(sv[0]);
     close(sv[1]);
     close(devnull);
+    if (host_netlink >= 0)
+      close(host_netlink);
     return rt_error_set(err, e, "clone3 the container's init");
   }
   if (pid == 0) {
@@ -306,6 +326,8 @@ static int spawn_init(struct creation *cr, rt_error *err) {
   }
   close(sv[1]);
   close(devnull);
+  if (host_netlink >= 0)
+    close(host_netlink);
   cr->pid = (pid_t)pid;
   cr->pidfd = pidfd;
   cr->sync_fd = sv[0];

@@ -21,13 +21,19 @@
 #include "hooks.h"
 #include "linux/mount.h"
 #include "linux/namespaces.h"
+#include "linux/netdev.h"
 #include "linux/process.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-extern int init_apply_security_hook(const oci_config *c, int stage, rt_error *err)
+/* src/seccomp + src/lsm: stage 0 runs before the bounding set is dropped and the
+ * user switched (LSM exec labels, and seccomp when noNewPrivileges is false:
+ * then loading a filter needs CAP_SYS_ADMIN); stage 1 runs right before
+ * execve (seccomp when noNewPrivileges is true). state_json is the container's
+ * state, for a seccomp notify listener. Weak until that module lands. */
+extern int security_apply(const oci_config *c, int stage, const char *state_json, rt_error *err)
     __attribute__((weak));
 
 static _Noreturn void init_fail(struct init_ctx *ctx, rt_error *err) {
@@ -126,6 +132,11 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   }
   if (join_namespaces(ctx, &err) < 0)
     init_fail(ctx, &err);
+  if (ctx->host_netlink >= 0) {
+    if (netdev_move_all(c->linux_, ctx->host_netlink, &err) < 0)
+      init_fail(ctx, &err);
+    close(ctx->host_netlink);
+  }
   if (ctx->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
     rt_error_set(&err, errno, "unshare the cgroup namespace");
     init_fail(ctx, &err);
@@ -233,11 +244,10 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   if (run_container_hooks(ctx, &c->hooks.start_container, "startContainer", state_created,
                           &err) < 0)
     init_fail(ctx, &err);
-  free(states);
 
   /* Privileges, in the spec's order: bounding set, user, the other sets,
    * no_new_privileges, seccomp as late as possible. */
-  if (init_apply_security_hook && init_apply_security_hook(c, 0, &err) < 0)
+  if (security_apply && security_apply(c, 0, state_created, &err) < 0)
     init_fail(ctx, &err);
   if (proc_apply_caps(p, 0, &err) < 0)
     init_fail(ctx, &err);
@@ -257,12 +267,13 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   }
   if (proc_apply_cpu_affinity(p, true, &err) < 0)
     init_fail(ctx, &err);
-  if (init_apply_security_hook && init_apply_security_hook(c, 1, &err) < 0)
+  if (security_apply && security_apply(c, 1, state_created, &err) < 0)
     init_fail(ctx, &err);
 
   /* No host fd crosses into the container but stdio and the preserved ones
    * (CVE-2024-21626). */
   syscall(SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  free(states);
   char **env = build_env(ctx, p);
   execve(exe, p->args, env);
   rt_error_set(&err, errno, "exec %s", exe);

@@ -7,4 +7,5 @@ librt_a_SOURCES += \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/process.c src/linux/process.h \
 	src/linux/caps.c \
+	src/linux/netdev.c src/linux/netdev.h \
 	src/linux/terminal.c src/linux/terminal.h

@@ -1,0 +1,597 @@
+#!/usr/bin/env bats
+# The container lifecycle (runtime.md "Lifecycle", "Operations") on real
+# containers on this kernel. Every test ends with a leak check: no state
+# directory, mount or process may be left behind.
+
+load lifecycle_helpers
+
+setup_file() { lc_setup_file; }
+setup() { lc_setup; }
+teardown() { lc_teardown; }
+
+@test "run: the container's output reaches our stdout" {
+  args sh -c 'echo hello from inside'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "$output" = "hello from inside" ]
+}
+
+@test "run: exit status of the container is rt's exit status" {
+  args sh -c 'exit 7'
+  run rt run c1
+  [ "$status" -eq 7 ]
+}
+
+@test "run: a container killed by a signal gives 128+signal" {
+  args sh -c 'kill -9 $$'
+  run rt run c1
+  [ "$status" -eq 137 ]
+}
+
+@test "run BUNDLE_DIR: the id is the directory's name" {
+  args sh -c 'echo positional'
+  cp -r "$BUNDLE" "$BATS_TEST_TMPDIR/mybox"
+  run "$RT" --root "$ROOT" run "$BATS_TEST_TMPDIR/mybox/"
+  [ "$status" -eq 0 ]
+  [ "$output" = "positional" ]
+}
+
+@test "run --keep keeps the stopped container; delete removes it" {
+  run rt run --keep c1
+  [ "$status" -eq 0 ]
+  run rt state c1
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | json_field status)" = stopped ]
+  rt delete c1
+  run rt state c1
+  [ "$status" -ne 0 ]
+}
+
+@test "run --detach returns while the process runs" {
+  args sleep 100
+  rt run --detach --pid-file "$BATS_TEST_TMPDIR/pid" c1
+  wait_status c1 running
+  pid=$(cat "$BATS_TEST_TMPDIR/pid")
+  [ -d "/proc/$pid" ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "run: signals sent to rt are forwarded to the container" {
+  args sh -c 'trap "echo got TERM; exit 3" TERM; while true; do sleep 0.1; done'
+  rt run c1 >"$BATS_TEST_TMPDIR/out" &
+  rtpid=$!
+  wait_status c1 running
+  sleep 0.3
+  kill -TERM "$rtpid"
+  wait "$rtpid" || status=$?
+  [ "${status:-0}" -eq 3 ]
+  grep -q "got TERM" "$BATS_TEST_TMPDIR/out"
+}
+
+@test "create/start/state/kill/delete: the runtime.md state machine" {
+  args sleep 100
+  rt create --bundle "$BUNDLE" c1
+  run rt state c1
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | json_field status)" = created ]
+  pid=$(echo "$output" | json_field pid)
+  [ "$pid" -gt 0 ]
+  [ -d "/proc/$pid" ]
+  [ "$(echo "$output" | json_field bundle)" = "$BUNDLE" ]
+  # runtime.md "start": the user's program runs only after start
+  [ "$(readlink /proc/$pid/exe)" != /bin/sleep ]
+  rt start c1
+  wait_status c1 running
+  # runtime.md "start": start of a container that is not created is an error
+  run rt start c1
+  [ "$status" -ne 0 ]
+  # runtime.md "delete": delete of a running container errors and has no effect
+  run rt delete c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"not stopped"* ]]
+  wait_status c1 running
+  rt kill c1 KILL
+  wait_status c1 stopped
+  # runtime.md "kill": a stopped container cannot be signalled
+  run rt kill c1 TERM
+  [ "$status" -ne 0 ]
+  rt delete c1
+  run rt state c1
+  [ "$status" -ne 0 ]
+}
+
+@test "create: a duplicate id is an error and leaves the first container alone" {
+  args sleep 100
+  rt create --bundle "$BUNDLE" c1
+  run rt create --bundle "$BUNDLE" c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"exists"* ]]
+  wait_status c1 created
+  rt delete --force c1
+}
+
+@test "create: the process is stopped once its init dies, whatever rt was told" {
+  args sleep 100
+  rt create --bundle "$BUNDLE" c1
+  pid=$(rt state c1 | json_field pid)
+  kill -9 "$pid"
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "kill: signals by name, SIG-name and number" {
+  args sleep 100
+  for sig in TERM SIGKILL 9; do
+    rt run -d c1
+    rt kill c1 "$sig"
+    wait_status c1 stopped
+    rt delete c1
+  done
+  rt run -d c1
+  run rt kill c1 NOSUCHSIG
+  [ "$status" -ne 0 ]
+  rt delete --force c1
+}
+
+@test "kill --all signals every process of the container" {
+  args sh -c 'sleep 100 & sleep 100 & wait'
+  rt run -d c1
+  wait_status c1 running
+  sleep 0.2
+  rt kill --all c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "delete --force kills a running container" {
+  args sleep 100
+  rt run -d --pid-file "$BATS_TEST_TMPDIR/pid" c1
+  pid=$(cat "$BATS_TEST_TMPDIR/pid")
+  rt delete --force c1
+  [ ! -d "/proc/$pid" ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+  run rt state c1
+  [ "$status" -ne 0 ]
+}
+
+@test "--pid-file: relative paths are relative to the caller's cwd" {
+  args sleep 100
+  cd "$BATS_TEST_TMPDIR"
+  rt create --bundle "$BUNDLE" --pid-file rel.pid c1
+  [ "$(cat rel.pid)" = "$(rt state c1 | json_field pid)" ]
+  rt delete --force c1
+}
+
+@test "errors: a missing executable fails create and leaves nothing behind" {
+  args /bin/nonexistent
+  run rt create --bundle "$BUNDLE" c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"exec /bin/nonexistent: no such file or directory in the container's root"* ]]
+  run rt state c1
+  [ "$status" -ne 0 ]
+}
+
+@test "errors: a program not on PATH names PATH" {
+  args nosuchprogram
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'"nosuchprogram": executable file not found in $PATH'* ]]
+}
+
+@test "errors: a bad config names the JSON path and leaves nothing" {
+  cfg "c['process']['cwd'] = 5"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"config.json: .process.cwd"* ]]
+  [ ! -e "$ROOT/c1" ]
+}
+
+@test "errors: a mount of a missing source fails create and leaves nothing" {
+  cfg "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '/nonexistent/src', 'options': ['bind']})"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *".mounts["*"/nonexistent/src"* ]]
+  [ ! -e "$ROOT/c1" ]
+}
+
+@test "errors: an invalid container id is refused" {
+  run rt run "../evil"
+  [ "$status" -ne 0 ]
+  [ ! -e "$BATS_TEST_TMPDIR/evil" ]
+}
+
+@test "config: hostname, domainname, env, cwd (created when missing)" {
+  cfg "c['hostname'] = 'box1'; c['domainname'] = 'example.test'; c['process']['env'].append('FOO=bar baz'); c['process']['cwd'] = '/work/dir'"
+  args sh -c 'echo $(hostname) $(cat /proc/sys/kernel/domainname) "$FOO" $(pwd)'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "$output" = "box1 example.test bar baz /work/dir" ]
+}
+
+@test "config: user uid, gid, additionalGids and umask" {
+  cfg "c['process']['user'] = {'uid': 1000, 'gid': 1001, 'additionalGids': [5, 7], 'umask': 63}"
+  args sh -c 'echo $(id -u) $(id -g) $(id -G); umask'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "1000 1001 1001 5 7" ] || [ "${lines[0]}" = "1000 1001 5 7" ]
+  [ "${lines[1]}" = "0077" ]
+}
+
+@test "config: rlimits are applied (soft and hard)" {
+  cfg "c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'soft': 123, 'hard': 456}, {'type': 'RLIMIT_CORE', 'soft': 0, 'hard': 0}]"
+  args sh -c 'ulimit -Sn; ulimit -Hn; ulimit -Hc'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 123 ]
+  [ "${lines[1]}" = 456 ]
+  [ "${lines[2]}" = 0 ]
+}
+
+@test "config: raising a hard rlimit without CAP_SYS_RESOURCE fails clearly" {
+  # This machine's bounding set lacks CAP_SYS_RESOURCE: the kernel refuses,
+  # and rt must say why instead of starting with a lower limit.
+  if grep -q '^CapBnd:.*' /proc/self/status && capsh --has-p=cap_sys_resource 2>/dev/null; then
+    skip "this host has CAP_SYS_RESOURCE; the refusal cannot be shown here"
+  fi
+  hard=$(ulimit -Hn)
+  cfg "c['process']['rlimits'] = [{'type': 'RLIMIT_NOFILE', 'soft': 1024, 'hard': $((hard * 2))}]"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"rlimits[0]"*"CAP_SYS_RESOURCE"* ]]
+}
+
+@test "config: an unknown rlimit is an error" {
+  cfg "c['process']['rlimits'] = [{'type': 'RLIMIT_BOGUS', 'soft': 1, 'hard': 1}]"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"RLIMIT_BOGUS"* ]]
+}
+
+@test "config: oomScoreAdj" {
+  cfg "c['process']['oomScoreAdj'] = 123"
+  args cat /proc/self/oom_score_adj
+  run rt run c1
+  [ "$output" = 123 ]
+}
+
+@test "config: namespaced sysctl is set, a host one is refused" {
+  cfg "c['linux']['sysctl'] = {'kernel.shm_rmid_forced': '1'}"
+  args cat /proc/sys/kernel/shm_rmid_forced
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "$output" = 1 ]
+  cfg "c['linux']['sysctl'] = {'vm.swappiness': '10'}"
+  run rt run c2
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'sysctl["vm.swappiness"]'* ]]
+}
+
+@test "config: root.readonly makes / read-only" {
+  cfg "c['root']['readonly'] = True"
+  args sh -c 'touch /newfile 2>&1; echo rc=$?'
+  run rt run c1
+  [[ "$output" == *"Read-only file system"* ]]
+  [ ! -e "$LC_ROOTFS/newfile" ]
+}
+
+@test "config: namespaces are new (pid 1, own uts, ipc, net)" {
+  args sh -c 'echo $$; readlink /proc/self/ns/uts /proc/self/ns/ipc /proc/self/ns/net /proc/self/ns/mnt'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" != "$(readlink /proc/self/ns/uts)" ]
+  [ "${lines[2]}" != "$(readlink /proc/self/ns/ipc)" ]
+  [ "${lines[4]}" != "$(readlink /proc/self/ns/mnt)" ]
+}
+
+@test "config: joining a namespace by path" {
+  unshare --uts --mount-proc=/proc sleep 100 &
+  # the uts namespace of an unshare(1) process
+  sleep 0.3
+  upid=$(pgrep -n -P $! sleep || echo $!)
+  hostname_ns=$(readlink /proc/$upid/ns/uts)
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'uts'] + [{'type': 'uts', 'path': '/proc/$upid/ns/uts'}]"
+  args readlink /proc/self/ns/uts
+  run rt run c1
+  kill $! 2>/dev/null || true
+  wait || true
+  [ "$status" -eq 0 ]
+  [ "$output" = "$hostname_ns" ]
+}
+
+@test "config: a namespace path of the wrong type is an error" {
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'uts'] + [{'type': 'uts', 'path': '/proc/self/ns/net'}]"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"namespaces"* ]]
+}
+
+@test "config: a user namespace with mappings" {
+  cfg "c['linux']['namespaces'].append({'type': 'user'}); c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
+  chmod 755 "$BATS_TEST_TMPDIR" "$BATS_FILE_TMPDIR"
+  args sh -c 'id -u; cat /proc/self/uid_map'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [[ "${lines[1]}" == *"100000"*"65536"* ]]
+}
+
+@test "config: a user namespace without mappings is an error" {
+  cfg "c['linux']['namespaces'].append({'type': 'user'})"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"uidMappings"* ]]
+}
+
+@test "config: time namespace offsets shift CLOCK_BOOTTIME" {
+  cfg "c['linux']['namespaces'].append({'type': 'time'}); c['linux']['timeOffsets'] = {'boottime': {'secs': 86400000, 'nanosecs': 0}}"
+  args cat /proc/uptime
+  run rt run c1
+  [ "$status" -eq 0 ]
+  up=${output%%.*}
+  [ "$up" -gt 86400000 ]
+}
+
+@test "mounts: tmpfs with options and data, in config order" {
+  cfg "c['mounts'].append({'destination': '/data', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid', 'nodev', 'noexec', 'ro', 'size=64k', 'mode=700']})"
+  args sh -c 'grep " /data " /proc/self/mountinfo; stat -c %a /data'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *" /data "*"ro,nosuid,nodev,noexec"*"tmpfs"*"size=64k"* ]]
+  [ "${lines[1]}" = 700 ]
+}
+
+@test "mounts: bind mounts of a directory, a file and a relative source" {
+  mkdir -p "$BATS_TEST_TMPDIR/hostdir" "$BUNDLE/reldir"
+  echo dircontent >"$BATS_TEST_TMPDIR/hostdir/f"
+  echo filecontent >"$BATS_TEST_TMPDIR/hostfile"
+  echo relcontent >"$BUNDLE/reldir/r"
+  cfg "c['mounts'] += [{'destination': '/mnt/d', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR/hostdir', 'options': ['rbind', 'ro']}, {'destination': '/etc/hostfile', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR/hostfile', 'options': ['bind']}, {'destination': '/rel', 'source': 'reldir', 'options': ['bind']}]"
+  args sh -c 'cat /mnt/d/f /etc/hostfile /rel/r; touch /mnt/d/new 2>&1 || true'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = dircontent ]
+  [ "${lines[1]}" = filecontent ]
+  [ "${lines[2]}" = relcontent ]
+  [[ "${lines[3]}" == *"Read-only file system"* ]]
+}
+
+@test "mounts: recursive attributes (rro) reach submounts" {
+  mkdir -p "$BATS_TEST_TMPDIR/top/sub"
+  mount -t tmpfs tmpfs "$BATS_TEST_TMPDIR/top/sub"
+  cfg "c['mounts'].append({'destination': '/top', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR/top', 'options': ['rbind', 'rro']})"
+  args sh -c 'touch /top/sub/x 2>&1 || true'
+  run rt run c1
+  umount "$BATS_TEST_TMPDIR/top/sub"
+  [[ "$output" == *"Read-only file system"* ]]
+}
+
+@test "mounts: a symlink in the rootfs cannot redirect a mount outside it" {
+  mkdir -p "$BATS_TEST_TMPDIR/outside"
+  r="$BATS_TEST_TMPDIR/rootfs2"
+  cp -a "$LC_ROOTFS" "$r"
+  ln -s "$BATS_TEST_TMPDIR/outside" "$r/evil"
+  cfg "c['root']['path'] = '$r'; c['mounts'].append({'destination': '/evil/x', 'type': 'tmpfs', 'source': 'tmpfs'})"
+  args sh -c 'grep -c " /evil/x\| $BATS_TEST_TMPDIR/outside/x " /proc/self/mountinfo || true'
+  run rt run c1
+  # The symlink resolves inside the rootfs: the host's directory is untouched.
+  [ ! -e "$BATS_TEST_TMPDIR/outside/x" ]
+  [ -d "$r$BATS_TEST_TMPDIR/outside/x" ]
+}
+
+@test "rootfsPropagation: slave sees host mounts, private does not; shared reaches back" {
+  mkdir -p "$LC_ROOTFS/prop"
+  cfg "c['linux']['rootfsPropagation'] = 'rslave'"
+  args sh -c 'sleep 1; ls /prop'
+  rt run c1 >"$BATS_TEST_TMPDIR/out" &
+  sleep 0.5
+  mount -t tmpfs tmpfs "$LC_ROOTFS/prop" && touch "$LC_ROOTFS/prop/fromhost"
+  wait
+  umount "$LC_ROOTFS/prop"
+  grep -q fromhost "$BATS_TEST_TMPDIR/out"
+
+  cfg "c['linux']['rootfsPropagation'] = 'private'"
+  rt run c2 >"$BATS_TEST_TMPDIR/out2" &
+  sleep 0.5
+  mount -t tmpfs tmpfs "$LC_ROOTFS/prop" && touch "$LC_ROOTFS/prop/fromhost"
+  wait
+  umount "$LC_ROOTFS/prop"
+  ! grep -q fromhost "$BATS_TEST_TMPDIR/out2"
+}
+
+@test "maskedPaths and readonlyPaths" {
+  cfg "c['linux']['maskedPaths'] = ['/proc/kcore', '/proc/acpi', '/nonexistent']; c['linux']['readonlyPaths'] = ['/proc/sys']"
+  args sh -c 'wc -c </proc/kcore; ls /proc/acpi | wc -l; echo 1 >/proc/sys/kernel/shm_rmid_forced 2>&1 || true'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = 0 ]
+  [[ "${lines[2]}" == *"Read-only file system"* ]]
+}
+
+@test "maskedPaths: a symlink planted at a masked path does not mask its target" {
+  r="$BATS_TEST_TMPDIR/rootfs2"
+  cp -a "$LC_ROOTFS" "$r"
+  echo secret-but-visible >"$r/etc/target"
+  ln -s /etc/target "$r/etc/masked-link"
+  cfg "c['root']['path'] = '$r'; c['linux']['maskedPaths'] = ['/etc/masked-link']"
+  args cat /etc/target
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "$output" = secret-but-visible ]
+}
+
+@test "/dev: default devices, links, and linux.devices with mode and owner" {
+  cfg "c['linux']['devices'] = [{'path': '/dev/mydev', 'type': 'c', 'major': 1, 'minor': 7, 'fileMode': 416, 'uid': 1000, 'gid': 1001}]"
+  args sh -c 'for d in null zero full random urandom tty mydev; do stat -c "%n %t:%T %a %u:%g" /dev/$d; done; readlink /dev/fd /dev/stdin /dev/ptmx'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/null 1:3 666 0:0" ]
+  [ "${lines[1]}" = "/dev/zero 1:5 666 0:0" ]
+  [ "${lines[2]}" = "/dev/full 1:7 666 0:0" ]
+  [ "${lines[3]}" = "/dev/random 1:8 666 0:0" ]
+  [ "${lines[4]}" = "/dev/urandom 1:9 666 0:0" ]
+  [ "${lines[5]}" = "/dev/tty 5:0 666 0:0" ]
+  [ "${lines[6]}" = "/dev/mydev 1:7 640 1000:1001" ]
+  [ "${lines[7]}" = /proc/self/fd ]
+  [ "${lines[8]}" = /proc/self/fd/0 ]
+  [ "${lines[9]}" = pts/ptmx ]
+}
+
+@test "hooks: every kind runs in order with the state on stdin" {
+  log="$BATS_TEST_TMPDIR/hooks.log"
+  hook="$BATS_TEST_TMPDIR/hook.sh"
+  printf '#!/bin/sh\nread -r state\necho "$1 $state" >>%s\n' "$log" >"$hook"
+  chmod +x "$hook"
+  # createContainer and startContainer run in the container's namespaces:
+  # give them a script and a log reachable from there.
+  mkdir -p "$LC_ROOTFS/hooklog"
+  cp "$hook" "$LC_ROOTFS/bin/hook.sh"
+  sed -i "s|$log|/hooklog/hooks.log|" "$LC_ROOTFS/bin/hook.sh"
+  cfg "
+h = lambda name, path: {'path': path, 'args': [path, name]}
+c['hooks'] = {
+  'prestart': [h('prestart', '$hook')],
+  'createRuntime': [h('createRuntime', '$hook')],
+  'createContainer': [h('createContainer', '$LC_ROOTFS/bin/hook.sh')],
+  'startContainer': [h('startContainer', '/bin/hook.sh')],
+  'poststart': [h('poststart', '$hook')],
+  'poststop': [h('poststop', '$hook')],
+}
+c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR', 'options': ['bind']})
+"
+  args sleep 100
+  rt create --bundle "$BUNDLE" c1
+  rt start c1
+  rt delete --force c1
+  cat "$log" >&3
+  run awk '{print $1}' "$log"
+  [ "${lines[*]}" = "prestart createRuntime createContainer startContainer poststart poststop" ]
+  grep -q '^prestart .*"status": *"creating"' "$log"
+  grep -q '^createRuntime .*"id": *"c1"' "$log"
+  grep -q '^startContainer .*"status": *"created"' "$log"
+  grep -q '^poststart .*"status": *"running"' "$log"
+  grep -q '^poststop .*"status": *"stopped"' "$log"
+  rmdir "$LC_ROOTFS/hooklog"
+  rm -f "$LC_ROOTFS/bin/hook.sh"
+}
+
+@test "hooks: a failing createRuntime hook fails create, runs poststop, leaves nothing" {
+  printf '#!/bin/sh\necho poststop >>%s/log\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/post.sh"
+  chmod +x "$BATS_TEST_TMPDIR/post.sh"
+  cfg "c['hooks'] = {'createRuntime': [{'path': '/bin/false'}], 'poststop': [{'path': '$BATS_TEST_TMPDIR/post.sh'}]}"
+  args sleep 100
+  run rt create --bundle "$BUNDLE" c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"hooks.createRuntime[0]"* ]]
+  [ "$(cat "$BATS_TEST_TMPDIR/log")" = poststop ]
+  [ ! -e "$ROOT/c1" ]
+}
+
+@test "hooks: a hook past its timeout is killed and fails the create" {
+  cfg "c['hooks'] = {'prestart': [{'path': '/bin/sleep', 'args': ['sleep', '30'], 'timeout': 1}]}"
+  SECONDS=0
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"timed out after 1 s"* ]]
+  [ "$SECONDS" -lt 10 ]
+}
+
+@test "hooks: a failing poststop hook is only a warning" {
+  cfg "c['hooks'] = {'poststop': [{'path': '/bin/false'}]}"
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"warning"*"poststop"* ]]
+}
+
+@test "terminal: the pty master goes to --console-socket" {
+  cfg "c['process']['terminal'] = True; c['process']['consoleSize'] = {'height': 33, 'width': 101}"
+  args sh -c 'tty; stty size; readlink /proc/self/fd/0'
+  sock="$BATS_TEST_TMPDIR/tty.sock"
+  "$LC_RECVTTY" "$sock" >"$BATS_TEST_TMPDIR/tty.out" &
+  rpid=$!
+  for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+  rt run -d --console-socket "$sock" c1
+  wait_status c1 stopped
+  wait "$rpid" || true
+  rt delete c1
+  cat "$BATS_TEST_TMPDIR/tty.out" >&3
+  grep -q '^/dev/pts/0' "$BATS_TEST_TMPDIR/tty.out"
+  grep -q '^33 101' "$BATS_TEST_TMPDIR/tty.out"
+}
+
+@test "terminal: a detached terminal container without --console-socket is refused" {
+  cfg "c['process']['terminal'] = True"
+  run rt create --bundle "$BUNDLE" c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"console-socket"* ]]
+  [ ! -e "$ROOT/c1" ]
+}
+
+@test "--preserve-fds passes extra fds; nothing else leaks into the container" {
+  args sh -c 'cat <&3; ls /proc/self/fd | sort -n | tr "\n" " "'
+  echo preserved >"$BATS_TEST_TMPDIR/in"
+  run rt run --preserve-fds 1 c1 3<"$BATS_TEST_TMPDIR/in" 4<"$BATS_TEST_TMPDIR/in"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = preserved ]
+  # 0 1 2, 3 (preserved) and the fd ls itself opens: never 4
+  [[ "${lines[1]}" != *" 4 "* ]] || [ "$(echo "${lines[1]}" | wc -w)" -le 5 ]
+}
+
+@test "LISTEN_FDS: socket activation fds and LISTEN_PID reach the container" {
+  args sh -c 'echo $LISTEN_FDS $LISTEN_PID; cat <&3'
+  echo activated >"$BATS_TEST_TMPDIR/in"
+  LISTEN_FDS=1 run rt run c1 3<"$BATS_TEST_TMPDIR/in"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "1 1" ]
+  [ "${lines[1]}" = activated ]
+}
+
+@test "--no-pivot: MS_MOVE and chroot instead of pivot_root" {
+  args sh -c 'ls /bin/busybox && echo ok'
+  run rt run --no-pivot c1
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = ok ]
+}
+
+@test "/proc/self/exe of the container's init is the user's program, never rt" {
+  args sh -c 'readlink /proc/1/exe'
+  run rt run c1
+  [ "$output" = /bin/busybox ]
+}
+
+@test "a new session keyring per container, named after it (--no-new-keyring keeps ours)" {
+  args cat /proc/keys
+  run rt run kr1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"keyring"*"kr1"* ]]
+  run rt run --no-new-keyring kr2
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"kr2"* ]]
+}
+
+@test "netDevices: a device moves in, renamed, with its permanent address, up" {
+  command -v ip >/dev/null || skip "iproute2 is not installed"
+  ns="rt-test-nd-$$"
+  ip netns add "$ns"
+  ip -n "$ns" link add nd0 type dummy
+  ip -n "$ns" addr add 192.0.2.7/24 dev nd0
+  cfg "c['linux']['netDevices'] = {'nd0': {'name': 'ctr0'}}"
+  args sh -c 'ip -o addr show dev ctr0; ip -o link show ctr0'
+  run ip netns exec "$ns" "$RT" --root "$ROOT" run c1
+  remaining=$(ip -n "$ns" -o link show 2>/dev/null | grep -c nd0 || true)
+  ip netns del "$ns"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ctr0"*"192.0.2.7/24"* ]]
+  [[ "$output" == *"UP"* ]]
+  # a virtual device dies with the container's network namespace
+  [ "$remaining" = 0 ]
+}
+
+@test "netDevices: a missing host device is an error naming it" {
+  cfg "c['linux']['netDevices'] = {'nosuchdev0': {}}"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'netDevices["nosuchdev0"]'* ]]
+}

@@ -1,0 +1,98 @@
+# Helpers for the lifecycle tests: a busybox rootfs built once per file, a
+# fresh bundle and --root per test, and a leak check after every test.
+
+: "${RT:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/build/rt}"
+
+lc_setup_file() {
+  export LC_ROOTFS="$BATS_FILE_TMPDIR/rootfs"
+  mkdir -p "$LC_ROOTFS"/{bin,proc,sys,dev,tmp,etc,root}
+  cp /bin/busybox "$LC_ROOTFS/bin/busybox"
+  for a in $("$LC_ROOTFS/bin/busybox" --list); do
+    [ -e "$LC_ROOTFS/bin/$a" ] || ln -s busybox "$LC_ROOTFS/bin/$a"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$LC_ROOTFS/etc/passwd"
+  echo 'root:x:0:' >"$LC_ROOTFS/etc/group"
+  export LC_RECVTTY="$BATS_FILE_TMPDIR/recvtty"
+  gcc -O1 -o "$LC_RECVTTY" "$BATS_TEST_DIRNAME/helpers/recvtty.c"
+}
+
+lc_setup() {
+  export ROOT="$BATS_TEST_TMPDIR/state"
+  export BUNDLE="$BATS_TEST_TMPDIR/bundle"
+  mkdir -p "$BUNDLE"
+  # A config as `rt spec` writes it, made non-interactive and pointed at the shared rootfs.
+  "$RT" spec --bundle "$BUNDLE"
+  cfg "c['root']['path'] = '$LC_ROOTFS'; c['process']['terminal'] = False; c['process']['args'] = ['true']"
+}
+
+# Leak check: no state, no mount and no process left behind by the test.
+lc_teardown() {
+  local leaked=0
+  if [ -d "$ROOT" ]; then
+    for d in "$ROOT"/*; do
+      [ -e "$d" ] || continue
+      echo "# leaked state: $d" >&3
+      "$RT" --root "$ROOT" delete --force "$(basename "$d")" >/dev/null 2>&1 || true
+      leaked=1
+    done
+  fi
+  if grep -q "$BATS_FILE_TMPDIR" /proc/self/mountinfo; then
+    echo "# leaked mounts:" >&3
+    grep "$BATS_FILE_TMPDIR" /proc/self/mountinfo >&3
+    leaked=1
+  fi
+  for p in /proc/[0-9]*; do
+    r=$(readlink "$p/root" 2>/dev/null) || continue
+    case "$r" in
+    "$LC_ROOTFS"*) echo "# leaked process ${p#/proc/}" >&3; kill -9 "${p#/proc/}" 2>/dev/null; leaked=1 ;;
+    esac
+  done
+  [ "$leaked" = 0 ]
+}
+
+# Edit the bundle's config.json with a python statement on `c`.
+cfg() {
+  python3 - "$BUNDLE/config.json" "$1" <<'PY'
+import json, sys
+path, stmt = sys.argv[1], sys.argv[2]
+with open(path) as f:
+    c = json.load(f)
+exec(stmt)
+with open(path, 'w') as f:
+    json.dump(c, f, indent=2)
+PY
+}
+
+# Set the process args: cmd sh -c '...'
+args() {
+  python3 - "$BUNDLE/config.json" "$@" <<'PY'
+import json, sys
+path = sys.argv[1]
+with open(path) as f:
+    c = json.load(f)
+c['process']['args'] = sys.argv[2:]
+with open(path, 'w') as f:
+    json.dump(c, f, indent=2)
+PY
+}
+
+rt() {
+  "$RT" --root "$ROOT" "$@"
+}
+
+# Wait until `rt state ID` reports status $2 (at most 5 s).
+wait_status() {
+  local i
+  for i in $(seq 50); do
+    if rt state "$1" 2>/dev/null | grep -q "\"status\": *\"$2\""; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  rt state "$1" >&3 2>&1 || true
+  return 1
+}
+
+json_field() {
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]])' "$1"
+}
