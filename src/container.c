@@ -56,6 +56,7 @@ struct creation {
   int sync_fd;
   int master;
   bool hooks_started; /* prestart/createRuntime ran: poststop must run on failure */
+  int *idmap_fds;     /* per mount: user namespace of an idmapped mount, or -1 */
   rt_state st;
 };
 
@@ -110,6 +111,10 @@ static void creation_free(struct creation *cr) {
     close(cr->dirfd);
   if (cr->rootfd >= 0)
     close(cr->rootfd);
+  for (size_t i = 0; cr->idmap_fds && cr->config && i < cr->config->n_mounts; i++)
+    if (cr->idmap_fds[i] >= 0)
+      close(cr->idmap_fds[i]);
+  free(cr->idmap_fds);
   oci_config_free(cr->config);
   free(cr->config_data);
   free(cr->bundle);
@@ -253,8 +258,47 @@ static int prepare_parent_namespaces(struct creation *cr, int *clone_flags, rt_e
   return 0;
 }
 
+/* Idmapped mounts: a user namespace per mount with idmap/ridmap, holding the
+ * mount's own mappings or, without them, the container's. */
+static int prepare_idmaps(struct creation *cr, rt_error *err) {
+  const oci_config *c = cr->config;
+  for (size_t i = 0; i < c->n_mounts; i++) {
+    const oci_mount *m = &c->mounts[i];
+    bool idmap = false;
+    for (size_t k = 0; k < m->n_options; k++)
+      idmap |= strcmp(m->options[k], "idmap") == 0 || strcmp(m->options[k], "ridmap") == 0;
+    if (!idmap)
+      continue;
+    if (!cr->idmap_fds) {
+      cr->idmap_fds = malloc(c->n_mounts * sizeof(int));
+      if (!cr->idmap_fds)
+        return rt_error_set(err, ENOMEM, "idmap");
+      for (size_t k = 0; k < c->n_mounts; k++)
+        cr->idmap_fds[k] = -1;
+    }
+    const oci_linux *l = c->linux_;
+    const oci_id_mapping *u = m->uid_mappings, *g = m->gid_mappings;
+    size_t nu = m->n_uid_mappings, ng = m->n_gid_mappings;
+    if (!nu && !ng && l) {
+      u = l->uid_mappings, nu = l->n_uid_mappings;
+      g = l->gid_mappings, ng = l->n_gid_mappings;
+    }
+    if (!nu || !ng)
+      return rt_error_set(err, 0,
+                          "config.json: .mounts[%zu]: an idmapped mount needs uidMappings and "
+                          "gidMappings (on the mount or in .linux)",
+                          i);
+    cr->idmap_fds[i] = ns_make_userns(u, nu, g, ng, err);
+    if (cr->idmap_fds[i] < 0)
+      return rt_error_prefix(err, "config.json: .mounts[%zu]", i);
+  }
+  return 0;
+}
+
 static int spawn_init(struct creation *cr, rt_error *err) {
   int clone_flags = 0;
+  if (prepare_idmaps(cr, err) < 0)
+    return -1;
   if (prepare_parent_namespaces(cr, &clone_flags, err) < 0)
     return -1;
   int sv[2];
@@ -302,6 +346,7 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       .listen_fds = listen_fds > 0 ? listen_fds : 0,
       .new_pidns = ns_is_new(l, "pid"),
       .devnull_fd = devnull,
+      .idmap_fds = cr->idmap_fds,
       .host_netlink = host_netlink,
   };
   int pidfd = -1;

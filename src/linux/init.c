@@ -158,6 +158,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
       .new_cgroupns = ctx->new_cgroupns,
       .no_pivot = ctx->no_pivot,
       .devnull_fd = ctx->devnull_fd,
+      .idmap_fds = ctx->idmap_fds,
   };
   umask(0);
   if (ctx->new_mountns && rootfs_prepare(&rctx, &err) < 0)

@@ -233,7 +233,7 @@ static char *bind_source(const struct rootfs_ctx *ctx, const char *src) {
 }
 
 static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
-                      struct mount_opts *o, const char *field, rt_error *err) {
+                      struct mount_opts *o, int idmap_fd, const char *field, rt_error *err) {
   if (!m->source)
     return rt_error_set(err, 0, "%s.source: a bind mount needs a source", field);
   _cleanup_free_ char *src = bind_source(ctx, m->source);
@@ -253,6 +253,13 @@ static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
   _cleanup_close_ int tree = open_tree(AT_FDCWD, src, ot_flags);
   if (tree < 0)
     return rt_error_set(err, errno, "%s: bind %s", field, src);
+  if (idmap_fd >= 0) {
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)idmap_fd};
+    if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &attr,
+                      sizeof attr) < 0)
+      return rt_error_set(err, errno, "%s.options: idmap %s (does its filesystem support idmapped mounts?)",
+                          field, src);
+  }
   if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return rt_error_set(err, errno, "%s: bind %s on %s", field, src, m->destination);
   return apply_after_mount(rootfd, m->destination, o, true, field, err);
@@ -328,10 +335,11 @@ static int mount_one(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, siz
     return -1;
   int r;
   bool is_bind = (o.flags & MS_BIND) || (m->type && strcmp(m->type, "bind") == 0);
-  if (o.idmap || o.ridmap) {
-    r = rt_error_set(err, EOPNOTSUPP, "%s.options: idmapped mounts are not supported yet", field);
+  int idmap_fd = ctx->idmap_fds ? ctx->idmap_fds[i] : -1;
+  if ((o.idmap || o.ridmap) && !is_bind) {
+    r = rt_error_set(err, 0, "%s.options: idmap and ridmap need a bind mount", field);
   } else if (is_bind) {
-    r = mount_bind(ctx, rootfd, m, &o, field, err);
+    r = mount_bind(ctx, rootfd, m, &o, idmap_fd, field, err);
   } else if (!m->type || !*m->type) {
     r = rt_error_set(err, 0, "%s.type: a mount that is not a bind mount needs a type", field);
   } else if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0) {

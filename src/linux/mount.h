@@ -37,6 +37,7 @@ struct rootfs_ctx {
   bool new_cgroupns;
   bool no_pivot;
   int devnull_fd;       /* the host's /dev/null (O_PATH), kept for masking */
+  const int *idmap_fds; /* per mount: a user namespace fd for idmap/ridmap, or -1 */
 };
 
 /* Before pivot_root: make / (rslave or rootfsPropagation), bind the rootfs on

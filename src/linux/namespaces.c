@@ -7,7 +7,9 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -143,4 +145,51 @@ int ns_write_id_maps(pid_t pid, const oci_linux *l, bool deny_setgroups, rt_erro
   if (write_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0)
     return -1;
   return write_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
+}
+
+int ns_make_userns(const oci_id_mapping *uids, size_t nu, const oci_id_mapping *gids, size_t ng,
+                   rt_error *err) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0)
+    return rt_error_set(err, errno, "pipe");
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    close(p[0]);
+    close(p[1]);
+    return rt_error_set(err, e, "fork");
+  }
+  if (pid == 0) {
+    close(p[1]);
+    if (unshare(CLONE_NEWUSER) < 0)
+      _exit(1);
+    char b;
+    /* Stay until rt has taken a reference to the namespace. */
+    while (read(p[0], &b, 1) < 0 && errno == EINTR)
+      ;
+    _exit(0);
+  }
+  close(p[0]);
+  int fd = -1;
+  oci_linux l = {.uid_mappings = (oci_id_mapping *)uids, .n_uid_mappings = nu,
+                 .gid_mappings = (oci_id_mapping *)gids, .n_gid_mappings = ng};
+  /* Wait for the unshare: the namespace differs from ours once it happened. */
+  char self[64], other[64], path[64];
+  ssize_t a = readlink("/proc/self/ns/user", self, sizeof self - 1);
+  for (int i = 0; i < 1000; i++) {
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+    ssize_t b = readlink(path, other, sizeof other - 1);
+    if (a > 0 && b > 0 && (a != b || memcmp(self, other, (size_t)a) != 0))
+      break;
+    usleep(100);
+  }
+  if (ns_write_id_maps(pid, &l, false, err) == 0) {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      rt_error_set(err, errno, "open %s", path);
+  }
+  close(p[1]);
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  return fd;
 }

@@ -23,3 +23,8 @@ int ns_validate(const oci_config *c, rt_error *err);
 int ns_write_id_maps(pid_t pid, const oci_linux *l, bool deny_setgroups, rt_error *err);
 /* Open a namespace path and check its type; returns an fd. */
 int ns_open_path(const char *path, int flag, const char *field, rt_error *err);
+
+/* A user namespace with these mappings, for an idmapped mount: returns an fd
+ * of it (the helper process that made it is gone by then). */
+int ns_make_userns(const oci_id_mapping *uids, size_t nu, const oci_id_mapping *gids, size_t ng,
+                   rt_error *err);
