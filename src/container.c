@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "forward.h"
 #include "hooks.h"
 #include "libocispec/oci_config.h"
 #include "linux/init.h"
@@ -470,18 +471,13 @@ static int wait_exec(struct creation *cr, rt_error *err) {
   return t < 0 ? -1 : 0;
 }
 
-static int forward_loop(struct creation *cr, const sigset_t *mask);
 
 int container_create(const struct rt_create_opts *o, rt_error *err) {
   if (rt_id_validate(o->id, err) < 0)
     return -1;
   struct creation cr = {.o = o, .rootfd = -1, .dirfd = -1, .pidfd = -1, .sync_fd = -1, .master = -1};
   sigset_t mask, old;
-  sigfillset(&mask);
-  sigdelset(&mask, SIGSEGV);
-  sigdelset(&mask, SIGBUS);
-  sigdelset(&mask, SIGFPE);
-  sigdelset(&mask, SIGILL);
+  forward_signal_set(&mask);
   int ret = -1;
   if (o->mode == RT_MODE_RUN) {
     /* Reap what gets reparented inside the container, and keep every signal
@@ -516,7 +512,8 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     ret = 0;
     goto out;
   }
-  ret = forward_loop(&cr, &mask);
+  ret = forward_and_wait(cr.pid, cr.pidfd, cr.master, &mask);
+  cr.pid = 0;
   if (!o->keep) {
     rt_error e;
     if (rt_state_dir_remove(cr.rootfd, o->id, &e) < 0)
@@ -534,61 +531,9 @@ out:
   return ret;
 }
 
-/* rt run in the foreground: forward signals to the init, proxy the terminal,
- * reap everything, and return the init's exit status as the shell would. */
-static int forward_loop(struct creation *cr, const sigset_t *mask) {
-  int sfd = signalfd(-1, mask, SFD_CLOEXEC);
-  struct term_proxy *tp = cr->master >= 0 ? term_proxy_new(cr->master) : NULL;
-  int status = -1;
-  bool done = false;
-  while (!done) {
-    struct pollfd pfd[4];
-    int n = 0;
-    pfd[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
-    int nt = tp ? term_proxy_fill_pollfds(tp, pfd + n, 3) : 0;
-    if (poll(pfd, (nfds_t)(n + nt), -1) < 0 && errno != EINTR)
-      break;
-    if (tp)
-      term_proxy_handle(tp, pfd + n, nt);
-    if (!(pfd[0].revents & POLLIN))
-      continue;
-    struct signalfd_siginfo si;
-    if (read(sfd, &si, sizeof si) != sizeof si)
-      continue;
-    if (si.ssi_signo == SIGCHLD) {
-      int ws;
-      pid_t w;
-      while ((w = waitpid(-1, &ws, WNOHANG)) > 0)
-        if (w == cr->pid) {
-          status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-          done = true;
-        }
-    } else if (si.ssi_signo == SIGWINCH && tp) {
-      term_proxy_resize(tp);
-    } else {
-      syscall(SYS_pidfd_send_signal, cr->pidfd, si.ssi_signo, NULL, 0);
-    }
-  }
-  if (tp) {
-    term_proxy_drain(tp);
-    term_proxy_free(tp);
-  }
-  if (sfd >= 0)
-    close(sfd);
-  cr->pid = 0;
-  return status < 0 ? 255 : status;
-}
-
 /* ---- operations on an existing container ---- */
 
-struct existing {
-  int rootfd;
-  int dirfd;
-  rt_state st;
-  enum rt_status status;
-};
-
-static int existing_open(const char *root, const char *id, bool exclusive, struct existing *ex,
+int existing_open(const char *root, const char *id, bool exclusive, struct existing *ex,
                          rt_error *err) {
   memset(ex, 0, sizeof *ex);
   ex->rootfd = ex->dirfd = -1;
@@ -606,7 +551,7 @@ static int existing_open(const char *root, const char *id, bool exclusive, struc
   return 0;
 }
 
-static void existing_close(struct existing *ex) {
+void existing_close(struct existing *ex) {
   if (ex->dirfd >= 0)
     close(ex->dirfd);
   if (ex->rootfd >= 0)
@@ -615,7 +560,7 @@ static void existing_close(struct existing *ex) {
 }
 
 /* A pidfd of the init, only when it is still the process we started. */
-static int init_pidfd(const rt_state *st) {
+int init_pidfd(const rt_state *st) {
   if (st->pid <= 0)
     return -1;
   int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
@@ -629,7 +574,7 @@ static int init_pidfd(const rt_state *st) {
   return fd;
 }
 
-static oci_config *saved_config(int dirfd) {
+oci_config *saved_config(int dirfd) {
   _cleanup_free_ char *data = NULL;
   size_t len;
   rt_error e;

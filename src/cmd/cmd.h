@@ -47,3 +47,4 @@ CMD_DECL(state);
 CMD_DECL(list);
 CMD_DECL(spec);
 CMD_DECL(features);
+CMD_DECL(exec);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "linux/finalize.h"
 #include "linux/mount.h"
 #include "linux/namespaces.h"
 #include "linux/netdev.h"
@@ -27,14 +28,6 @@
 #include "linux/terminal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-/* src/seccomp + src/lsm: stage 0 runs before the bounding set is dropped and the
- * user switched (LSM exec labels, and seccomp when noNewPrivileges is false:
- * then loading a filter needs CAP_SYS_ADMIN); stage 1 runs right before
- * execve (seccomp when noNewPrivileges is true). state_json is the container's
- * state, for a seccomp notify listener. Weak until that module lands. */
-extern int security_apply(const oci_config *c, int stage, const char *state_json, rt_error *err)
-    __attribute__((weak));
 
 static _Noreturn void init_fail(struct init_ctx *ctx, rt_error *err) {
   rt_error tmp;
@@ -78,29 +71,6 @@ static int run_container_hooks(struct init_ctx *ctx, const oci_hook_list *list, 
   if (!list->n)
     return 0;
   return hooks_run(list, kind, state ? state : "{}", err);
-}
-
-static char **build_env(struct init_ctx *ctx, const oci_process *p) {
-  size_t n = p->n_env;
-  char **env = calloc(n + 3, sizeof *env);
-  if (!env)
-    return NULL;
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (ctx->listen_fds && (strncmp(p->env[i], "LISTEN_FDS=", 11) == 0 ||
-                            strncmp(p->env[i], "LISTEN_PID=", 11) == 0))
-      continue;
-    env[k++] = p->env[i];
-  }
-  if (ctx->listen_fds) {
-    char *a = NULL, *b = NULL;
-    if (asprintf(&a, "LISTEN_FDS=%d", ctx->listen_fds) >= 0)
-      env[k++] = a;
-    if (asprintf(&b, "LISTEN_PID=%d", (int)getpid()) >= 0)
-      env[k++] = b;
-  }
-  env[k] = NULL;
-  return env;
 }
 
 _Noreturn void container_init(struct init_ctx *ctx) {
@@ -199,7 +169,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
 
   if (p->terminal) {
     int master = term_setup_in_container(p->has_console_size, p->console_height,
-                                         p->console_width, &err);
+                                         p->console_width, true, &err);
     if (master < 0)
       init_fail(ctx, &err);
     if (sync_send(ctx->sync_fd, SYNC_PTY, NULL, 0, master, &err) < 0)
@@ -246,37 +216,8 @@ _Noreturn void container_init(struct init_ctx *ctx) {
                           &err) < 0)
     init_fail(ctx, &err);
 
-  /* Privileges, in the spec's order: bounding set, user, the other sets,
-   * no_new_privileges, seccomp as late as possible. */
-  if (security_apply && security_apply(c, 0, state_created, &err) < 0)
-    init_fail(ctx, &err);
-  if (proc_apply_caps(p, 0, &err) < 0)
-    init_fail(ctx, &err);
-  bool deny_setgroups = false;
-  if (ctx->userns) {
-    _cleanup_free_ char *sg = NULL;
-    rt_error tmp;
-    if (fs_read_file("/proc/self/setgroups", 64, &sg, NULL, &tmp) == 0 && strncmp(sg, "deny", 4) == 0)
-      deny_setgroups = true;
-  }
-  if (proc_apply_user(p, deny_setgroups, &err) < 0 || proc_apply_caps(p, 1, &err) < 0 ||
-      proc_chdir(p, &err) < 0)
-    init_fail(ctx, &err);
-  if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-    rt_error_set(&err, errno, "config.json: .process.noNewPrivileges: prctl");
-    init_fail(ctx, &err);
-  }
-  if (proc_apply_cpu_affinity(p, true, &err) < 0)
-    init_fail(ctx, &err);
-  if (security_apply && security_apply(c, 1, state_created, &err) < 0)
-    init_fail(ctx, &err);
-
-  /* No host fd crosses into the container but stdio and the preserved ones
-   * (CVE-2024-21626). */
-  syscall(SYS_close_range, 3 + ctx->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
-  free(states);
-  char **env = build_env(ctx, p);
-  execve(exe, p->args, env);
-  rt_error_set(&err, errno, "exec %s", exe);
+  struct finalize_opts fo = {.preserve_fds = ctx->preserve_fds, .listen_fds = ctx->listen_fds,
+                             .state_json = state_created};
+  process_finalize_exec(c, p, exe, &fo, &err);
   init_fail(ctx, &err);
 }

@@ -17,7 +17,8 @@
 
 #include "util/cleanup.h"
 
-int term_setup_in_container(bool has_size, uint64_t height, uint64_t width, rt_error *err) {
+int term_setup_in_container(bool has_size, uint64_t height, uint64_t width, bool bind_console,
+                            rt_error *err) {
   int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0)
     master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -44,8 +45,8 @@ int term_setup_in_container(bool has_size, uint64_t height, uint64_t width, rt_e
     }
   }
   /* /dev/console is the pty slave (the spec's default device for a terminal). */
-  int cfd = open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (cfd >= 0 || errno == EEXIST || errno == ENXIO || errno == EACCES) {
+  int cfd = bind_console ? open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
+  if (bind_console && (cfd >= 0 || errno == EEXIST || errno == ENXIO || errno == EACCES)) {
     if (cfd >= 0)
       close(cfd);
     _cleanup_close_ int tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);

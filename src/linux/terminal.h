@@ -11,7 +11,8 @@
 /* In the container's init, after pivot_root: open a pty, size it, bind the
  * slave on /dev/console, make it the controlling terminal and stdio.
  * Returns the master fd. */
-int term_setup_in_container(bool has_size, uint64_t height, uint64_t width, rt_error *err);
+int term_setup_in_container(bool has_size, uint64_t height, uint64_t width, bool bind_console,
+                            rt_error *err);
 /* Send the master to the unix socket at path. */
 int term_send_to_socket(const char *path, int master, rt_error *err);
 /* Copy between our stdio and master until the master closes or stop_fd is

@@ -1,0 +1,393 @@
+/* rt exec: a new process in a running container's namespaces, with the
+ * container's saved security settings, without re-executing rt. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "forward.h"
+#include "linux/finalize.h"
+#include "linux/namespaces.h"
+#include "linux/process.h"
+#include "linux/sync.h"
+#include "linux/terminal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* The process to run: process.json as given, or the container's own process
+ * with the command line's changes. Arrays allocated here are tracked in
+ * `owned` and freed with it; the rest is borrowed from the config. */
+struct exec_process {
+  oci_process p;
+  oci_process *parsed; /* --process */
+  void *owned[16];
+  int n_owned;
+};
+
+static void *own(struct exec_process *ep, void *ptr) {
+  if (ptr && ep->n_owned < (int)ARRAY_SIZE(ep->owned))
+    ep->owned[ep->n_owned++] = ptr;
+  return ptr;
+}
+
+static void exec_process_free(struct exec_process *ep) {
+  for (int i = 0; i < ep->n_owned; i++)
+    free(ep->owned[i]);
+  if (ep->parsed)
+    oci_process_free(ep->parsed);
+}
+
+static char **strv_append(struct exec_process *ep, char **base, size_t n, char **extra,
+                          size_t m, size_t *out_n) {
+  char **v = own(ep, calloc(n + m + 1, sizeof *v));
+  if (!v)
+    return NULL;
+  memcpy(v, base, n * sizeof *v);
+  memcpy(v + n, extra, m * sizeof *v);
+  *out_n = n + m;
+  return v;
+}
+
+/* -e KEY=VALUE replaces KEY from the config, or is appended. */
+static int merge_env(struct exec_process *ep, const struct rt_exec_opts *o) {
+  oci_process *p = &ep->p;
+  char **v = own(ep, calloc(p->n_env + (size_t)o->nenv + 1, sizeof *v));
+  if (!v)
+    return -ENOMEM;
+  size_t k = 0;
+  for (size_t i = 0; i < p->n_env; i++) {
+    size_t klen = strcspn(p->env[i], "=");
+    bool overridden = false;
+    for (int j = 0; j < o->nenv; j++)
+      overridden |= strncmp(o->env[j], p->env[i], klen) == 0 && o->env[j][klen] == '=';
+    if (!overridden)
+      v[k++] = p->env[i];
+  }
+  for (int j = 0; j < o->nenv; j++)
+    v[k++] = o->env[j];
+  p->env = v;
+  p->n_env = k;
+  return 0;
+}
+
+static int parse_user(const char *s, oci_user *u, rt_error *err) {
+  char *end;
+  unsigned long uid = strtoul(s, &end, 10);
+  if (end == s || (*end && *end != ':'))
+    return rt_error_set(err, 0, "--user %s: expected uid[:gid] (names are not resolved)", s);
+  u->uid = (uint32_t)uid;
+  if (*end == ':') {
+    const char *g = end + 1;
+    unsigned long gid = strtoul(g, &end, 10);
+    if (end == g || *end)
+      return rt_error_set(err, 0, "--user %s: expected uid[:gid]", s);
+    u->gid = (uint32_t)gid;
+  }
+  return 0;
+}
+
+static int build_process(struct exec_process *ep, const oci_config *c, const struct rt_exec_opts *o,
+                         rt_error *err) {
+  if (o->process_file) {
+    ep->parsed = oci_process_parse_file(o->process_file, err);
+    if (!ep->parsed)
+      return -1;
+    ep->p = *ep->parsed;
+  } else {
+    if (!c->process)
+      return rt_error_set(err, 0, "the container's config has no process to take defaults from");
+    ep->p = *c->process;
+    ep->p.args = o->args;
+    ep->p.n_args = (size_t)o->nargs;
+    /* The container's own terminal and size do not carry over. */
+    ep->p.terminal = false;
+    ep->p.has_console_size = false;
+  }
+  oci_process *p = &ep->p;
+  if (o->tty_given)
+    p->terminal = o->tty;
+  if (o->cwd)
+    p->cwd = (char *)o->cwd;
+  if (o->nenv && merge_env(ep, o) < 0)
+    return rt_error_set(err, ENOMEM, "env");
+  if (o->user && parse_user(o->user, &p->user, err) < 0)
+    return -1;
+  if (o->n_additional_gids) {
+    p->user.additional_gids = o->additional_gids;
+    p->user.n_additional_gids = (size_t)o->n_additional_gids;
+  }
+  if (o->no_new_privs)
+    p->no_new_privileges = true;
+  if (o->process_label)
+    p->selinux_label = (char *)o->process_label;
+  if (o->apparmor)
+    p->apparmor_profile = (char *)o->apparmor;
+  if (o->ncaps) {
+    oci_capabilities *caps = own(ep, calloc(1, sizeof *caps));
+    if (!caps)
+      return rt_error_set(err, ENOMEM, "caps");
+    if (p->capabilities)
+      *caps = *p->capabilities;
+    char **x = o->caps;
+    size_t m = (size_t)o->ncaps;
+    caps->bounding = strv_append(ep, caps->bounding, caps->n_bounding, x, m, &caps->n_bounding);
+    caps->effective = strv_append(ep, caps->effective, caps->n_effective, x, m, &caps->n_effective);
+    caps->permitted = strv_append(ep, caps->permitted, caps->n_permitted, x, m, &caps->n_permitted);
+    caps->has_bounding = caps->has_effective = caps->has_permitted = true;
+    /* Ambient needs inheritable: only when the config has inheritable bits. */
+    if (caps->has_inheritable && caps->n_inheritable) {
+      caps->ambient = strv_append(ep, caps->ambient, caps->n_ambient, x, m, &caps->n_ambient);
+      caps->has_ambient = true;
+    }
+    p->capabilities = caps;
+  }
+  if (!p->args || p->n_args == 0)
+    return rt_error_set(err, 0, "exec: no command given");
+  if (!p->cwd || !*p->cwd)
+    p->cwd = "/";
+  return 0;
+}
+
+/* Namespaces the exec'd process shares with the init: every one the config
+ * lists (new or joined by path); the others are the host's anyway. */
+static int ns_flags_of(const oci_config *c, int *parent_flags, int *child_flags) {
+  static const char *const types[] = {"user", "mount", "pid", "network", "uts", "ipc", "cgroup", "time"};
+  *parent_flags = *child_flags = 0;
+  for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+    if (!ns_find(c->linux_, types[i]))
+      continue;
+    int f = ns_flag(types[i]);
+    /* pid and time namespaces apply to children: rt joins those itself. */
+    if (f == CLONE_NEWPID || f == CLONE_NEWTIME)
+      *parent_flags |= f;
+    else
+      *child_flags |= f;
+  }
+  return 0;
+}
+
+struct exec_child {
+  const oci_config *config;
+  const oci_process *p;
+  int pidfd;       /* of the container's init */
+  int child_flags;
+  int sync_fd;
+  int preserve_fds;
+  const char *state_json;
+};
+
+static _Noreturn void exec_fail(struct exec_child *x, rt_error *err) {
+  rt_error tmp;
+  if (sync_send(x->sync_fd, SYNC_ERROR, err->msg, strlen(err->msg), -1, &tmp) < 0)
+    dprintf(STDERR_FILENO, "rt: %s\n", err->msg);
+  _exit(1);
+}
+
+static _Noreturn void exec_child_main(struct exec_child *x) {
+  rt_error err = {0};
+  const oci_process *p = x->p;
+  sigset_t none;
+  sigemptyset(&none);
+  for (int s = 1; s < NSIG; s++)
+    signal(s, SIG_DFL);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (proc_apply_cpu_affinity(p, false, &err) < 0)
+    exec_fail(x, &err);
+  /* One setns on the init's pidfd joins every namespace at once, in the
+   * order the kernel needs (the user namespace first). */
+  if (x->child_flags && setns(x->pidfd, x->child_flags) < 0) {
+    rt_error_set(&err, errno, "setns into the container's namespaces");
+    exec_fail(x, &err);
+  }
+  close(x->pidfd);
+  /* rt moves us into the container's cgroup, then lets us go on. */
+  char *payload = NULL;
+  int t = sync_recv(x->sync_fd, &payload, NULL, NULL, &err);
+  free(payload);
+  if (t != SYNC_GO)
+    _exit(1);
+  if (p->terminal) {
+    int master = term_setup_in_container(p->has_console_size, p->console_height,
+                                         p->console_width, false, &err);
+    if (master < 0)
+      exec_fail(x, &err);
+    if (sync_send(x->sync_fd, SYNC_PTY, NULL, 0, master, &err) < 0)
+      exec_fail(x, &err);
+    close(master);
+  }
+  if (proc_apply_oom_score_adj(p, &err) < 0 || proc_apply_rlimits(p, &err) < 0 ||
+      proc_apply_scheduler(p, &err) < 0 || proc_apply_io_priority(p, &err) < 0)
+    exec_fail(x, &err);
+  if (chdir(p->cwd) < 0) {
+    rt_error_set(&err, errno, "exec: chdir %s in the container", p->cwd);
+    exec_fail(x, &err);
+  }
+  char *exe = NULL;
+  if (proc_find_executable(p, &exe, &err) < 0)
+    exec_fail(x, &err);
+  struct finalize_opts fo = {.preserve_fds = x->preserve_fds, .state_json = x->state_json};
+  process_finalize_exec(x->config, p, exe, &fo, &err);
+  exec_fail(x, &err);
+}
+
+/* Wait for the child to exec (its end of the channel closes), passing on
+ * the pty master when it sends one. */
+static int wait_child_exec(int sync_fd, const struct rt_exec_opts *o, int *master, rt_error *err) {
+  for (;;) {
+    char *payload = NULL;
+    int fd = -1;
+    int t = sync_recv(sync_fd, &payload, NULL, &fd, err);
+    if (t < 0)
+      return -1;
+    if (t == 0)
+      return 0;
+    if (t == SYNC_ERROR) {
+      rt_error_set(err, 0, "%s", payload ? payload : "exec failed");
+      free(payload);
+      return -1;
+    }
+    free(payload);
+    if (t == SYNC_PTY && fd >= 0) {
+      if (o->console_socket) {
+        int r = term_send_to_socket(o->console_socket, fd, err);
+        close(fd);
+        if (r < 0)
+          return -1;
+      } else {
+        *master = fd;
+      }
+    } else if (fd >= 0) {
+      close(fd);
+    }
+  }
+}
+
+int container_exec(const struct rt_exec_opts *o, rt_error *err) {
+  struct existing ex;
+  struct exec_process ep = {0};
+  oci_config *c = NULL;
+  int ret = -1, pidfd = -1, sv[2] = {-1, -1}, master = -1, child_pidfd = -1;
+  pid_t child = -1;
+  char *state = NULL;
+  sigset_t mask, old;
+  forward_signal_set(&mask);
+  bool foreground = !o->detach;
+  if (existing_open(o->root, o->id, false, &ex, err) < 0)
+    goto out;
+  if (ex.status == RT_STATUS_PAUSED && !o->ignore_paused) {
+    rt_error_set(err, 0, "cannot exec in container %s: it is paused (use --ignore-paused)", o->id);
+    goto out;
+  }
+  if (ex.status != RT_STATUS_RUNNING && ex.status != RT_STATUS_CREATED &&
+      ex.status != RT_STATUS_PAUSED) {
+    rt_error_set(err, 0, "cannot exec in container %s: it is %s", o->id, rt_status_name(ex.status));
+    goto out;
+  }
+  c = saved_config(ex.dirfd);
+  if (!c) {
+    rt_error_set(err, 0, "cannot read the saved config of container %s", o->id);
+    goto out;
+  }
+  if (build_process(&ep, c, o, err) < 0)
+    goto out;
+  if (ep.p.terminal && !o->console_socket && o->detach) {
+    rt_error_set(err, 0, "exec --tty --detach needs --console-socket to receive the terminal");
+    goto out;
+  }
+  if (o->cgroup) {
+    rt_error_set(err, EOPNOTSUPP, "exec --cgroup: sub-cgroups are not supported yet");
+    goto out;
+  }
+  pidfd = init_pidfd(&ex.st);
+  if (pidfd < 0) {
+    rt_error_set(err, 0, "cannot exec in container %s: its init is gone", o->id);
+    goto out;
+  }
+  int parent_flags, child_flags;
+  ns_flags_of(c, &parent_flags, &child_flags);
+  if (parent_flags && setns(pidfd, parent_flags) < 0) {
+    rt_error_set(err, errno, "setns into the container's pid/time namespace");
+    goto out;
+  }
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    rt_error_set(err, errno, "socketpair");
+    goto out;
+  }
+  state = rt_state_to_json(&ex.st, ex.status, false);
+  struct exec_child x = {.config = c, .p = &ep.p, .pidfd = pidfd, .child_flags = child_flags,
+                         .sync_fd = sv[1], .preserve_fds = o->preserve_fds, .state_json = state};
+  if (foreground) {
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    sigprocmask(SIG_BLOCK, &mask, &old);
+  }
+  struct clone_args args = {.flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&child_pidfd,
+                            .exit_signal = SIGCHLD};
+  long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0) {
+    rt_error_set(err, errno, "clone3 the exec process");
+    goto out_mask;
+  }
+  if (pid == 0) {
+    close(sv[0]);
+    exec_child_main(&x);
+  }
+  child = (pid_t)pid;
+  close(sv[1]);
+  sv[1] = -1;
+  if (sync_send(sv[0], SYNC_GO, NULL, 0, -1, err) < 0 || wait_child_exec(sv[0], o, &master, err) < 0)
+    goto kill_child;
+  if (o->pid_file) {
+    _cleanup_free_ char *abs = fs_abspath(o->pid_file);
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%d", (int)child);
+    if (!abs || fs_write_file_atomic(abs, buf, (size_t)n, 0644, err) < 0)
+      goto kill_child;
+  }
+  if (!foreground) {
+    ret = 0;
+    goto out;
+  }
+  ret = forward_and_wait(child, child_pidfd, master, &mask);
+  goto out_mask;
+kill_child:
+  syscall(SYS_pidfd_send_signal, child_pidfd, SIGKILL, NULL, 0);
+  while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+    ;
+out_mask:
+  if (foreground)
+    sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+  if (master >= 0)
+    close(master);
+  if (child_pidfd >= 0)
+    close(child_pidfd);
+  if (pidfd >= 0)
+    close(pidfd);
+  if (sv[0] >= 0)
+    close(sv[0]);
+  if (sv[1] >= 0)
+    close(sv[1]);
+  free(state);
+  exec_process_free(&ep);
+  oci_config_free(c);
+  existing_close(&ex);
+  return ret;
+}
