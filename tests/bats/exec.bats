@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# rt exec into running containers (issue: exec and the run-time process toolkit).
+
+load lifecycle_helpers
+
+setup_file() { lc_setup_file; }
+setup() {
+  lc_setup
+  args sleep 1000
+}
+teardown() {
+  rt delete --force c1 >/dev/null 2>&1 || true
+  lc_teardown
+}
+
+start_c1() {
+  rt run -d c1
+  wait_status c1 running
+}
+
+@test "exec: runs in the container's namespaces and returns its exit status" {
+  start_c1
+  run rt exec c1 sh -c 'echo $$ $(readlink /proc/1/exe); exit 5'
+  [ "$status" -eq 5 ]
+  pid=$(echo "$output" | awk '{print $1}')
+  [ "$pid" -gt 1 ]
+  [[ "$output" == *"/bin/busybox" ]]
+  init=$(rt state c1 | json_field pid)
+  [ "$(readlink /proc/$init/ns/mnt)" = "$(rt exec c1 readlink /proc/self/ns/mnt)" ]
+  [ "$(readlink /proc/$init/ns/pid)" = "$(rt exec c1 readlink /proc/self/ns/pid)" ]
+  [ "$(readlink /proc/$init/ns/net)" = "$(rt exec c1 readlink /proc/self/ns/net)" ]
+}
+
+@test "exec: --env, --cwd, --user and --additional-gids" {
+  start_c1
+  run rt exec -e FOO=bar -e PATH=/bin --cwd /tmp -u 1000:1001 -g 5,7 c1 sh -c 'echo $FOO $PATH $(pwd) $(id -u) $(id -g) $(id -G)'
+  [ "$status" -eq 0 ]
+  [ "$output" = "bar /bin /tmp 1000 1001 1001 5 7" ] || [ "$output" = "bar /bin /tmp 1000 1001 5 7" ]
+}
+
+@test "exec: --process process.json" {
+  start_c1
+  cat >"$BATS_TEST_TMPDIR/p.json" <<'EOF'
+{"args": ["sh", "-c", "echo from-json $X"], "env": ["X=1", "PATH=/bin"], "cwd": "/", "user": {"uid": 0, "gid": 0}}
+EOF
+  run rt exec --process "$BATS_TEST_TMPDIR/p.json" c1
+  [ "$status" -eq 0 ]
+  [ "$output" = "from-json 1" ]
+}
+
+@test "exec: --detach with --pid-file returns while the process runs" {
+  start_c1
+  rt exec -d --pid-file "$BATS_TEST_TMPDIR/ep" c1 sleep 100
+  p=$(cat "$BATS_TEST_TMPDIR/ep")
+  [ -d "/proc/$p" ]
+  [ "$(readlink /proc/$p/exe)" = "$LC_ROOTFS/bin/busybox" ] || [ "$(readlink /proc/$p/exe)" = /bin/busybox ]
+  kill -9 "$p"
+}
+
+@test "exec: --tty through --console-socket" {
+  start_c1
+  sock="$BATS_TEST_TMPDIR/tty.sock"
+  "$LC_RECVTTY" "$sock" >"$BATS_TEST_TMPDIR/tty.out" &
+  rpid=$!
+  for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+  rt exec -t --console-socket "$sock" c1 tty
+  wait "$rpid" || true
+  grep -q '^/dev/pts/' "$BATS_TEST_TMPDIR/tty.out"
+}
+
+@test "exec: --cap adds a capability, and no host fd or rt binary leaks in" {
+  cfg "c['process']['capabilities'] = {'bounding': ['CAP_CHOWN'], 'effective': ['CAP_CHOWN'], 'permitted': ['CAP_CHOWN']}"
+  start_c1
+  run rt exec c1 sh -c 'grep CapEff /proc/self/status'
+  [[ "$output" == *"0000000000000001" ]]
+  run rt exec --cap CAP_KILL c1 sh -c 'grep CapEff /proc/self/status'
+  [[ "$output" == *"0000000000000021" ]]
+  run rt exec c1 sh -c 'ls /proc/self/fd | wc -l; readlink /proc/self/exe'
+  [ "${lines[0]}" -le 4 ]
+  [ "${lines[1]}" = /bin/busybox ]
+}
+
+@test "exec: into a stopped container is an error" {
+  args true
+  rt run -d c1
+  wait_status c1 stopped
+  run rt exec c1 true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"stopped"* ]]
+}
+
+@test "exec: a missing program is an error naming it" {
+  start_c1
+  run rt exec c1 /nonexistent
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/nonexistent"* ]]
+}
+
+@test "exec: into a container with a user namespace" {
+  cfg "c['linux']['namespaces'].append({'type': 'user'}); c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
+  chmod 755 "$BATS_TEST_TMPDIR" "$BATS_FILE_TMPDIR"
+  start_c1
+  run rt exec c1 sh -c 'id -u; cat /proc/self/uid_map'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [[ "${lines[1]}" == *100000* ]]
+}
+
+@test "exec: 100 concurrent execs all succeed and leave no zombie" {
+  start_c1
+  for i in $(seq 100); do
+    rt exec c1 true &
+  done
+  fails=0
+  for j in $(jobs -p); do wait "$j" || fails=$((fails + 1)); done
+  [ "$fails" -eq 0 ]
+  init=$(rt state c1 | json_field pid)
+  zombies=$(ps -eo stat,ppid | awk -v p="$init" '$1 ~ /Z/ && $2 == p' | wc -l)
+  [ "$zombies" -eq 0 ]
+}
+
+@test "exec: signals to rt exec reach the process" {
+  start_c1
+  rt exec c1 sh -c 'trap "exit 9" TERM; while true; do sleep 0.1; done' &
+  epid=$!
+  sleep 0.5
+  kill -TERM "$epid"
+  wait "$epid" || st=$?
+  [ "${st:-0}" -eq 9 ]
+}
