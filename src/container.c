@@ -24,12 +24,14 @@
 #include "forward.h"
 #include "hooks.h"
 #include "libocispec/oci_config.h"
+#include "linux/cgroup.h"
 #include "linux/init.h"
 #include "linux/namespaces.h"
 #include "linux/netdev.h"
 #include "linux/process.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
+#include "security.h"
 #include "state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -92,6 +94,11 @@ static void creation_abort(struct creation *cr) {
     while (waitpid(cr->pid, NULL, 0) < 0 && errno == EINTR)
       ;
   }
+  if (cr->st.cgroup_path) {
+    rt_error e;
+    if (cgroup_destroy(cr->st.cgroup_path, cr->st.systemd_cgroup, &e) < 0)
+      log_warn("%s", e.msg);
+  }
   if (cr->hooks_started)
     run_poststop(cr->config, &cr->st);
   if (cr->dir_created) {
@@ -122,6 +129,7 @@ static void creation_free(struct creation *cr) {
   free(cr->rootfs);
   /* st borrows bundle/rootfs/id: only free what it owns. */
   free(cr->st.created);
+  free(cr->st.cgroup_path);
 }
 
 static int load_config(struct creation *cr, rt_error *err) {
@@ -220,6 +228,7 @@ static int prepare_state_dir(struct creation *cr, rt_error *err) {
   cr->st.owner = "";
   cr->st.annotations = cr->config->annotations;
   cr->st.created_status = cr->o->mode == RT_MODE_CREATE;
+  cr->st.systemd_cgroup = cr->o->systemd_cgroup;
   return 0;
 }
 
@@ -356,7 +365,17 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       .pidfd = (uint64_t)(uintptr_t)&pidfd,
       .exit_signal = SIGCHLD,
   };
+  if (security_prepare(cr->config, err) < 0) {
+    close(sv[0]);
+    close(sv[1]);
+    close(devnull);
+    if (host_netlink >= 0)
+      close(host_netlink);
+    return -1;
+  }
   long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid != 0)
+    security_release();
   if (pid < 0) {
     int e = errno;
     close(sv[0]);
@@ -385,6 +404,9 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
   const oci_config *c = cr->config;
   if (ns_is_new(c->linux_, "user") &&
       ns_write_id_maps(cr->pid, c->linux_, false, err) < 0)
+    return -1;
+  /* The init joins its cgroup before it unshares its cgroup namespace. */
+  if (cgroup_enter(c, cr->o->id, cr->o->systemd_cgroup, cr->pid, &cr->st.cgroup_path, err) < 0)
     return -1;
   if (sync_send(cr->sync_fd, SYNC_USERMAP_DONE, NULL, 0, -1, err) < 0)
     return -1;
@@ -516,6 +538,8 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
   cr.pid = 0;
   if (!o->keep) {
     rt_error e;
+    if (cr.st.cgroup_path && cgroup_destroy(cr.st.cgroup_path, cr.st.systemd_cgroup, &e) < 0)
+      log_warn("%s", e.msg);
     if (rt_state_dir_remove(cr.rootfd, o->id, &e) < 0)
       log_warn("%s", e.msg);
     run_poststop(cr.config, &cr.st);
@@ -649,6 +673,16 @@ out:
 /* Every process of the container: those in its init's pid namespace (when
  * it has its own), found through /proc. */
 static int kill_all(const rt_state *st, int sig, rt_error *err) {
+  if (st->cgroup_path) {
+    pid_t *pids = NULL;
+    size_t n = 0;
+    if (cgroup_pids(st->cgroup_path, &pids, &n, err) == 0) {
+      for (size_t i = 0; i < n; i++)
+        kill(pids[i], sig);
+      free(pids);
+      return 0;
+    }
+  }
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)st->pid);
   struct stat ns;
@@ -731,6 +765,8 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
       goto out;
     }
   }
+  if (ex.st.cgroup_path && cgroup_destroy(ex.st.cgroup_path, ex.st.systemd_cgroup, err) < 0)
+    goto out;
   oci_config *c = saved_config(ex.dirfd);
   if (rt_state_dir_remove(ex.rootfd, id, err) < 0) {
     oci_config_free(c);

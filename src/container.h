@@ -24,6 +24,7 @@ struct rt_create_opts {
   bool no_new_keyring;
   int preserve_fds;
   bool keep; /* run --keep */
+  bool systemd_cgroup; /* --systemd-cgroup */
   enum rt_create_mode mode;
 };
 

@@ -18,11 +18,13 @@
 
 #include "container.h"
 #include "forward.h"
+#include "linux/cgroup.h"
 #include "linux/finalize.h"
 #include "linux/namespaces.h"
 #include "linux/process.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
+#include "security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -209,6 +211,7 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
     signal(s, SIG_DFL);
   sigprocmask(SIG_SETMASK, &none, NULL);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  security_child_init();
   if (proc_apply_cpu_affinity(p, false, &err) < 0)
     exec_fail(x, &err);
   /* One setns on the init's pidfd joins every namespace at once, in the
@@ -312,8 +315,13 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     rt_error_set(err, 0, "exec --tty --detach needs --console-socket to receive the terminal");
     goto out;
   }
-  if (o->cgroup) {
-    rt_error_set(err, EOPNOTSUPP, "exec --cgroup: sub-cgroups are not supported yet");
+  bool frozen = ex.st.cgroup_path && cgroup_is_frozen(ex.st.cgroup_path) == 1;
+  if (frozen && !o->ignore_paused) {
+    rt_error_set(err, 0, "cannot exec in container %s: it is paused (use --ignore-paused)", o->id);
+    goto out;
+  }
+  if (o->cgroup && !ex.st.cgroup_path) {
+    rt_error_set(err, 0, "exec --cgroup %s: container %s has no cgroup", o->cgroup, o->id);
     goto out;
   }
   pidfd = init_pidfd(&ex.st);
@@ -340,7 +348,13 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   }
   struct clone_args args = {.flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&child_pidfd,
                             .exit_signal = SIGCHLD};
+  oci_config view = *c;
+  view.process = &ep.p;
+  if (security_prepare(&view, err) < 0)
+    goto out_mask;
   long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid != 0)
+    security_release();
   if (pid < 0) {
     rt_error_set(err, errno, "clone3 the exec process");
     goto out_mask;
@@ -352,6 +366,8 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   child = (pid_t)pid;
   close(sv[1]);
   sv[1] = -1;
+  if (ex.st.cgroup_path && cgroup_join(ex.st.cgroup_path, o->cgroup, child, err) < 0)
+    goto kill_child;
   if (sync_send(sv[0], SYNC_GO, NULL, 0, -1, err) < 0 || wait_child_exec(sv[0], o, &master, err) < 0)
     goto kill_child;
   if (o->pid_file) {

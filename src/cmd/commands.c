@@ -99,5 +99,53 @@ const rt_command rt_commands[] = {
      "Usage: rt features\n"
      "\n"
      "Print the features document (JSON) of the runtime-spec's features.md.\n"},
+    {"update", cmd_update, "update the resource limits of a container",
+     "Usage: rt update [options] CONTAINER_ID\n"
+     "\n"
+     "Change the cgroup limits of a running container.\n"
+     "\n"
+     "Options:\n"
+     "  -r, --resources FILE        a linux.resources object (JSON) from FILE, or - for\n"
+     "                              stdin; every other option is then ignored\n"
+     "  --blkio-weight N            block I/O weight, 10 to 1000\n"
+     "  --cpu-period USEC           CPU CFS period\n"
+     "  --cpu-quota USEC            CPU CFS quota per period (-1: no limit)\n"
+     "  --cpu-share(s) N            CPU shares (relative weight)\n"
+     "  --cpu-rt-period USEC        real-time period\n"
+     "  --cpu-rt-runtime USEC       real-time runtime per period\n"
+     "  --cpuset-cpus LIST          CPUs to run on (0-3,7)\n"
+     "  --cpuset-mems LIST          memory nodes to use\n"
+     "  --memory BYTES              memory limit (k, m, g suffixes; -1: no limit)\n"
+     "  --memory-reservation BYTES  memory soft limit\n"
+     "  --memory-swap BYTES         memory+swap limit (-1: unlimited swap)\n"
+     "  --kernel-memory BYTES       kernel memory limit (v1, deprecated)\n"
+     "  --kernel-memory-tcp BYTES   kernel TCP buffer limit (v1)\n"
+     "  --pids-limit N              maximum number of processes (-1: no limit)\n"},
+    {"pause", cmd_pause, "suspend every process of a container",
+     "Usage: rt pause CONTAINER_ID\n"
+     "\n"
+     "Freeze every process of the container (cgroup freezer); 'rt resume' thaws them.\n"},
+    {"resume", cmd_resume, "resume a paused container",
+     "Usage: rt resume CONTAINER_ID\n"
+     "\n"
+     "Thaw the processes of a container that 'rt pause' froze.\n"},
+    {"ps", cmd_ps, "list the processes of a container",
+     "Usage: rt ps [options] CONTAINER_ID [-- ps options]\n"
+     "\n"
+     "Show the processes of the container: ps(1) output (default options -ef)\n"
+     "filtered to them, or their pids as a JSON array.\n"
+     "\n"
+     "Options:\n"
+     "  -f, --format table|json output format (default table)\n"},
+    {"events", cmd_events, "show a container's statistics and OOM events",
+     "Usage: rt events [options] CONTAINER_ID\n"
+     "\n"
+     "Print the container's events as JSON lines: resource statistics every\n"
+     "interval ({\"type\":\"stats\",...}) and OOM kills ({\"type\":\"oom\",...}),\n"
+     "until the container stops.\n"
+     "\n"
+     "Options:\n"
+     "  --interval DURATION     time between statistics (default 5s)\n"
+     "  --stats                 print the statistics once and exit\n"},
     {NULL, NULL, NULL, NULL},
 };

@@ -91,7 +91,7 @@ static int parse_create_opts(const char *name, int argc, char **argv, struct rt_
 }
 
 CMD(create) {
-  struct rt_create_opts o = {.root = g->root, .mode = RT_MODE_CREATE};
+  struct rt_create_opts o = {.root = g->root, .mode = RT_MODE_CREATE, .systemd_cgroup = g->systemd_cgroup};
   int r = parse_create_opts("create", argc, argv, &o, false);
   if (r)
     return r < 0 ? 0 : r;
@@ -102,7 +102,7 @@ CMD(create) {
 }
 
 CMD(run) {
-  struct rt_create_opts o = {.root = g->root, .mode = RT_MODE_RUN};
+  struct rt_create_opts o = {.root = g->root, .mode = RT_MODE_RUN, .systemd_cgroup = g->systemd_cgroup};
   int r = parse_create_opts("run", argc, argv, &o, true);
   if (r)
     return r < 0 ? 0 : r;

@@ -11,15 +11,9 @@
 #include <unistd.h>
 
 #include "linux/process.h"
+#include "security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-/* src/security.c: stage 0 runs before the bounding set is dropped and the
- * user switched (LSM exec labels, and seccomp when noNewPrivileges is false:
- * then loading a filter needs CAP_SYS_ADMIN); stage 1 right before execve
- * (seccomp when noNewPrivileges is true). Weak until that module lands. */
-extern int security_apply(const oci_config *c, int stage, const char *state_json, rt_error *err)
-    __attribute__((weak));
 
 static char **build_env(const oci_process *p, int listen_fds) {
   char **env = calloc(p->n_env + 3, sizeof *env);
@@ -55,7 +49,7 @@ int process_finalize_exec(const oci_config *c, const oci_process *p, const char 
   /* The security module reads the process from the config: hand it this one. */
   oci_config view = *c;
   view.process = (oci_process *)p;
-  if (security_apply && security_apply(&view, 0, f->state_json, err) < 0)
+  if (security_apply(&view, 0, f->state_json, err) < 0)
     return -1;
   if (proc_apply_caps(p, 0, err) < 0)
     return -1;
@@ -66,7 +60,7 @@ int process_finalize_exec(const oci_config *c, const oci_process *p, const char 
     return rt_error_set(err, errno, "process.noNewPrivileges: prctl");
   if (proc_apply_cpu_affinity(p, true, err) < 0)
     return -1;
-  if (security_apply && security_apply(&view, 1, f->state_json, err) < 0)
+  if (security_apply(&view, 1, f->state_json, err) < 0)
     return -1;
   /* No host fd crosses into the container but stdio and the preserved ones
    * (CVE-2024-21626). */

@@ -25,6 +25,7 @@
 #include "linux/netdev.h"
 #include "linux/process.h"
 #include "linux/sync.h"
+#include "security.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -87,6 +88,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   /* Until exec nobody in the container may ptrace us or open /proc/self/exe
    * (rt's binary on the host: CVE-2019-5736). */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  security_child_init();
 
   if (p && proc_apply_cpu_affinity(p, false, &err) < 0)
     init_fail(ctx, &err);

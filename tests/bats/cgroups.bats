@@ -1,0 +1,305 @@
+#!/usr/bin/env bats
+# cgroups on real containers (config-linux.md "Control groups"): resources
+# applied and read back from the host's cgroup files, update, pause/resume,
+# ps, events, OOM, removal. Works on v1, hybrid and v2 hosts. Every test
+# ends with the lifecycle leak check plus: no cgroup left under our parent.
+
+load lifecycle_helpers
+
+setup_file() {
+  lc_setup_file
+  export CG_PARENT="/rt-bats-cg-$$"
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    export CG_MODE=v2
+  elif [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+    export CG_MODE=hybrid
+  else
+    export CG_MODE=v1
+  fi
+}
+
+setup() {
+  lc_setup
+  export CGPATH="$CG_PARENT/t$BATS_TEST_NUMBER"
+  cfg "c['linux']['cgroupsPath'] = '$CGPATH'"
+}
+
+# Every directory of our parent, in every hierarchy.
+cg_dirs() {
+  local d
+  for d in /sys/fs/cgroup/*"$CG_PARENT" /sys/fs/cgroup"$CG_PARENT"; do
+    [ -d "$d" ] && echo "$d"
+  done
+}
+
+teardown() {
+  local ok=0
+  lc_teardown || ok=1
+  if [ -n "$(find $(cg_dirs) -mindepth 1 -type d 2>/dev/null)" ]; then
+    echo "# leaked cgroups:" >&3
+    find $(cg_dirs) -mindepth 1 -type d >&3
+    ok=1
+  fi
+  return $ok
+}
+
+teardown_file() {
+  local d
+  for d in $(cg_dirs); do
+    find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+}
+
+# cg_file V1_CONTROLLER V1_FILE V2_FILE: the content of the container's cgroup file.
+cg_file() {
+  if [ "$CG_MODE" = v2 ]; then
+    cat "/sys/fs/cgroup$CGPATH/$3"
+  else
+    cat "/sys/fs/cgroup/$1$CGPATH/$2"
+  fi
+}
+
+res() {
+  cfg "c['linux'].setdefault('resources', {}); $1"
+}
+
+run_detached() {
+  rt run --detach --pid-file "$BATS_TEST_TMPDIR/pid" "${1:-c1}"
+  wait_status "${1:-c1}" running
+}
+
+@test "resources: memory, cpu, cpuset and pids limits land in the cgroup files" {
+  args sleep 100
+  res "c['linux']['resources'].update({'memory': {'limit': 67108864, 'reservation': 33554432}, \
+       'cpu': {'shares': 512, 'quota': 50000, 'period': 100000, 'cpus': '0', 'mems': '0'}, \
+       'pids': {'limit': 42}})"
+  run_detached
+  [ "$(cg_file memory memory.limit_in_bytes memory.max)" = 67108864 ]
+  [ "$(cg_file memory memory.soft_limit_in_bytes memory.low)" = 33554432 ]
+  [ "$(cg_file pids pids.max pids.max)" = 42 ]
+  [ "$(cg_file cpuset cpuset.cpus cpuset.cpus)" = 0 ]
+  if [ "$CG_MODE" = v2 ]; then
+    [ "$(cg_file cpu x cpu.weight)" = 20 ] # 1 + (512-2)*9999/262142
+    [ "$(cg_file cpu x cpu.max)" = "50000 100000" ]
+  else
+    [ "$(cg_file cpu cpu.shares x)" = 512 ]
+    [ "$(cg_file cpu cpu.cfs_quota_us x)" = 50000 ]
+  fi
+  pid=$(cat "$BATS_TEST_TMPDIR/pid")
+  grep -qx "$pid" <(cg_file pids cgroup.procs cgroup.procs)
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+  [ ! -e "/sys/fs/cgroup/pids$CGPATH" ] && [ ! -e "/sys/fs/cgroup$CGPATH" ]
+}
+
+@test "resources: a value the kernel rejects fails create, naming the field and the file" {
+  res "c['linux']['resources']['cpu'] = {'cpus': '999'}"
+  run rt create --bundle "$BUNDLE" c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *".linux.resources.cpu.cpus"* ]]
+  [[ "$output" == *"cpuset.cpus"* ]]
+  run rt state c1
+  [ "$status" -ne 0 ]
+}
+
+@test "resources: a controller the host lacks is an error naming the field" {
+  [ "$CG_MODE" != v2 ] && [ -d /sys/fs/cgroup/net_cls ] && skip "this host has net_cls"
+  res "c['linux']['resources']['network'] = {'classID': 1048577}"
+  run rt create --bundle "$BUNDLE" c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *".linux.resources.network.classID"* ]]
+}
+
+@test "devices: a device without an allow rule cannot be opened (EPERM)" {
+  args sh -c 'echo x > /dev/kmsg'
+  cfg "c['linux']['devices'] = [{'path': '/dev/kmsg', 'type': 'c', 'major': 1, 'minor': 11, 'fileMode': 438}]"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"ermission"* || "$output" == *"not permitted"* ]]
+}
+
+@test "devices: the default devices stay usable under deny-all" {
+  args sh -c 'echo x > /dev/null && head -c 4 /dev/urandom | wc -c && echo x > /dev/full; true'
+  res "c['linux']['resources']['devices'] = [{'allow': False, 'access': 'rwm'}]"
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"4"* ]]
+  [[ "$output" == *"No space left"* ]]
+}
+
+@test "update: flags change memory, pids and cpu shares" {
+  args sleep 100
+  res "c['linux']['resources']['memory'] = {'limit': 67108864}"
+  run_detached
+  rt update --memory 32m --pids-limit 20 --cpu-share 256 c1
+  [ "$(cg_file memory memory.limit_in_bytes memory.max)" = 33554432 ]
+  [ "$(cg_file pids pids.max pids.max)" = 20 ]
+  if [ "$CG_MODE" = v2 ]; then
+    [ "$(cg_file cpu x cpu.weight)" = 10 ]
+  else
+    [ "$(cg_file cpu cpu.shares x)" = 256 ]
+  fi
+  rt update --pids-limit -1 c1
+  [ "$(cg_file pids pids.max pids.max)" = max ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "update -r FILE and -r - (stdin)" {
+  args sleep 100
+  run_detached
+  echo '{"memory": {"limit": 50331648}, "pids": {"limit": 30}}' >"$BATS_TEST_TMPDIR/r.json"
+  rt update -r "$BATS_TEST_TMPDIR/r.json" c1
+  [ "$(cg_file memory memory.limit_in_bytes memory.max)" = 50331648 ]
+  [ "$(cg_file pids pids.max pids.max)" = 30 ]
+  echo '{"pids": {"limit": 31}}' | rt update -r - c1
+  [ "$(cg_file pids pids.max pids.max)" = 31 ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "update: errors name the field; a missing container is an error" {
+  args sleep 100
+  run_detached
+  run rt update --cpuset-cpus 999 c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *".linux.resources.cpu.cpus"* ]]
+  run rt update --memory lots c1
+  [ "$status" -ne 0 ]
+  run rt update --memory 1m nosuch
+  [ "$status" -ne 0 ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "pause and resume: status paused, processes frozen, then running" {
+  args sleep 100
+  run_detached
+  rt pause c1
+  wait_status c1 paused
+  if [ "$CG_MODE" = v2 ]; then
+    [ "$(cg_file x x cgroup.freeze)" = 1 ]
+  else
+    [ "$(cg_file freezer freezer.state x)" = FROZEN ]
+  fi
+  run rt pause c1
+  [ "$status" -ne 0 ]
+  rt resume c1
+  wait_status c1 running
+  run rt resume c1
+  [ "$status" -ne 0 ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "delete --force of a paused container kills and removes it" {
+  args sleep 100
+  run_detached
+  rt pause c1
+  wait_status c1 paused
+  rt delete --force c1
+  run rt state c1
+  [ "$status" -ne 0 ]
+  [ ! -e "/sys/fs/cgroup/freezer$CGPATH" ] && [ ! -e "/sys/fs/cgroup$CGPATH" ]
+}
+
+@test "ps: table and json list the container's processes" {
+  args sh -c 'sleep 100 & sleep 100'
+  run_detached
+  pid=$(cat "$BATS_TEST_TMPDIR/pid")
+  run rt ps c1
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *PID* ]]
+  [ "${#lines[@]}" -ge 3 ]
+  [[ "$output" == *" $pid "* ]]
+  run rt ps -f json c1
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)) >= 2)')" = True ]
+  [[ "$output" == *"$pid"* ]]
+  run rt ps c1 -- -o pid,comm
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *COMMAND* ]]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "events --stats: one stats event in runc's format" {
+  args sleep 100
+  res "c['linux']['resources'].update({'memory': {'limit': 67108864}, 'pids': {'limit': 50}})"
+  run_detached
+  run rt events --stats c1
+  [ "$status" -eq 0 ]
+  echo "$output" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)
+assert e["type"] == "stats" and e["id"] == "c1", e
+d = e["data"]
+assert d["pids"]["current"] >= 1 and d["pids"]["limit"] == 50, d["pids"]
+assert d["memory"]["usage"]["limit"] == 67108864, d["memory"]["usage"]
+for k in ("cpu", "cpuset", "blkio", "hugetlb"):
+    assert k in d, k
+'
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "events: an OOM kill is reported as {\"type\":\"oom\"}" {
+  args sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 100'
+  res "c['linux']['resources']['memory'] = {'limit': 33554432, 'swap': 33554432}"
+  run_detached
+  timeout 8 "$RT" --root "$ROOT" events --interval 1s c1 >"$BATS_TEST_TMPDIR/events" || true
+  grep -q '"type":"oom","id":"c1"' "$BATS_TEST_TMPDIR/events"
+  grep -q '"type":"stats","id":"c1"' "$BATS_TEST_TMPDIR/events"
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "events ends when the container stops" {
+  args sleep 2
+  run_detached
+  run timeout 20 "$RT" --root "$ROOT" events --interval 500ms c1
+  [ "$status" -eq 0 ]
+  rt delete c1
+}
+
+@test "cgroupsPath: none gives /<id> in every hierarchy, removed by delete" {
+  args sleep 100
+  cfg "c['linux'].pop('cgroupsPath', None)"
+  id="rt-bats-cg-default-$$"
+  run_detached "$id"
+  if [ "$CG_MODE" = v2 ]; then
+    [ -d "/sys/fs/cgroup/$id" ]
+  else
+    [ -d "/sys/fs/cgroup/memory/$id" ] && [ -d "/sys/fs/cgroup/pids/$id" ]
+  fi
+  rt kill "$id" KILL
+  wait_status "$id" stopped
+  rt delete "$id"
+  [ ! -e "/sys/fs/cgroup/$id" ] && [ ! -e "/sys/fs/cgroup/memory/$id" ]
+}
+
+@test "kill --all reaches every process of the cgroup" {
+  args sh -c 'sleep 100 & sleep 100 & wait'
+  run_detached
+  rt kill --all c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "--systemd-cgroup without systemd: a clear error, nothing left behind" {
+  [ -d /run/systemd/system ] && skip "systemd runs here (covered by the VM lane)"
+  cfg "c['linux']['cgroupsPath'] = 'system.slice:rt-bats:c1'"
+  run "$RT" --root "$ROOT" --systemd-cgroup create --bundle "$BUNDLE" c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"systemd is not running (no /run/systemd/system)"* ]]
+  [ ! -e /sys/fs/cgroup/memory/system.slice/rt-bats-c1.scope ]
+  [ ! -e /sys/fs/cgroup/system.slice/rt-bats-c1.scope ]
+}
