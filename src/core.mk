@@ -1,5 +1,6 @@
 librt_a_SOURCES += \
 	src/container.c src/container.h \
+	src/state.c \
 	src/hooks.c src/hooks.h \
 	src/forward.c src/forward.h \
 	src/exec.c
