@@ -1,122 +1,181 @@
-/* process.capabilities with libcap: the bounding set is dropped before the
- * user switch (it needs CAP_SETPCAP), the other four sets after it. */
+/* process.capabilities. The bounding set is dropped before the user switch
+ * (PR_CAPBSET_DROP needs CAP_SETPCAP); the permitted, effective and
+ * inheritable sets and the ambient set after it (proc_apply_user keeps the
+ * permitted set across setresuid with PR_SET_KEEPCAPS).
+ *
+ * As runc does and config.md asks: a missing capabilities object means no
+ * capabilities at all; a name that is not a capability, or one this kernel
+ * or rt's own sets cannot grant, is a warning and is left out, never an
+ * error. libcap only supplies names; the sets are set with capset(2). */
 #include "config.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <linux/capability.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "linux/process.h"
 #include "util/log.h"
 
-/* Resolve names to capability numbers. A name libcap does not know is an
- * error; a capability this kernel lacks is a warning and skipped. */
-static int resolve(char **names, size_t n, const char *set, cap_value_t **out, size_t *nout,
-                   rt_error *err) {
-  cap_value_t *v = calloc(n ? n : 1, sizeof *v);
-  if (!v)
-    return rt_error_set(err, ENOMEM, "capabilities");
-  size_t k = 0;
-  int max = (int)cap_max_bits();
+#define FIELD "config.json: .process.capabilities"
+
+typedef uint64_t capmask;
+
+#define BIT(c) ((capmask)1 << (c))
+
+static int max_cap(void) {
+  int m = (int)cap_max_bits();
+  return m > 64 ? 64 : m;
+}
+
+/* One set of names as a mask of the capabilities this kernel has. */
+static capmask to_mask(char **names, size_t n, const char *set) {
+  capmask m = 0;
+  int max = max_cap();
   for (size_t i = 0; i < n; i++) {
     cap_value_t c;
-    if (cap_from_name(names[i], &c) < 0 || strncasecmp(names[i], "CAP_", 4) != 0) {
-      free(v);
-      return rt_error_set(err, 0, "config.json: .process.capabilities.%s[%zu]: \"%s\" is not a capability",
-                          set, i, names[i]);
-    }
-    if (c >= max) {
-      log_warn("config.json: .process.capabilities.%s[%zu]: %s is not supported by this kernel; ignored",
-               set, i, names[i]);
+    if (!names[i] || strncasecmp(names[i], "CAP_", 4) != 0 || cap_from_name(names[i], &c) < 0) {
+      log_warn(FIELD ".%s[%zu]: \"%s\" is not a known capability; ignored", set, i,
+               names[i] ? names[i] : "");
       continue;
     }
-    v[k++] = c;
+    if (c >= max) {
+      log_warn(FIELD ".%s[%zu]: %s is not supported by this kernel; ignored", set, i, names[i]);
+      continue;
+    }
+    m |= BIT(c);
   }
-  *out = v;
-  *nout = k;
+  return m;
+}
+
+static const char *cap_name(int c) {
+  static char buf[32];
+  char *s = cap_to_name(c);
+  if (!s)
+    return "?";
+  /* libcap spells them cap_chown; the config CAP_CHOWN. */
+  size_t i = 0;
+  for (; s[i] && i < sizeof buf - 1; i++)
+    buf[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+  buf[i] = '\0';
+  cap_free(s);
+  return buf;
+}
+
+/* The capabilities in `want` but not in `have` cannot be granted: warn. */
+static void warn_missing(capmask want, capmask have, const char *set, const char *why) {
+  capmask miss = want & ~have;
+  for (int c = 0; c < 64; c++)
+    if (miss & BIT(c))
+      log_warn(FIELD ".%s: %s cannot be granted (%s); ignored", set, cap_name(c), why);
+}
+
+struct capsets {
+  capmask effective, permitted, inheritable;
+};
+
+static int get_caps(struct capsets *s, rt_error *err) {
+  struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct d[2];
+  if (syscall(SYS_capget, &h, d) < 0)
+    return rt_error_set(err, errno, "capget");
+  s->effective = d[0].effective | (capmask)d[1].effective << 32;
+  s->permitted = d[0].permitted | (capmask)d[1].permitted << 32;
+  s->inheritable = d[0].inheritable | (capmask)d[1].inheritable << 32;
   return 0;
+}
+
+static int set_caps(const struct capsets *s) {
+  struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct d[2] = {
+      {(uint32_t)s->effective, (uint32_t)s->permitted, (uint32_t)s->inheritable},
+      {(uint32_t)(s->effective >> 32), (uint32_t)(s->permitted >> 32),
+       (uint32_t)(s->inheritable >> 32)},
+  };
+  return (int)syscall(SYS_capset, &h, d);
+}
+
+static capmask read_bounding(void) {
+  capmask m = 0;
+  for (int c = 0; c < max_cap(); c++)
+    if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+      m |= BIT(c);
+  return m;
+}
+
+static int apply_bounding(const oci_capabilities *c, rt_error *err) {
+  capmask keep = c ? to_mask(c->bounding, c->n_bounding, "bounding") : 0;
+  capmask have = read_bounding();
+  warn_missing(keep, have, "bounding", "not in rt's bounding set");
+  for (int cap = 0; cap < max_cap(); cap++) {
+    if (!(have & BIT(cap)) || (keep & BIT(cap)))
+      continue;
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+      return rt_error_set(err, errno, FIELD ".bounding: drop %s", cap_name(cap));
+  }
+  return 0;
+}
+
+/* Ambient capabilities must be permitted and inheritable; others get runc's
+ * warning and are skipped. */
+static int apply_ambient(const oci_capabilities *c, const struct capsets *s, rt_error *err) {
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    return rt_error_set(err, errno, FIELD ".ambient: clear the ambient set");
+  capmask want = c ? to_mask(c->ambient, c->n_ambient, "ambient") : 0;
+  for (int cap = 0; cap < 64; cap++) {
+    if (!(want & BIT(cap)))
+      continue;
+    if (!(s->permitted & s->inheritable & BIT(cap))) {
+      log_warn(FIELD ".ambient: can't raise ambient capability %s: it must also be permitted and "
+                     "inheritable; ignored",
+               cap_name(cap));
+      continue;
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+      log_warn(FIELD ".ambient: can't raise ambient capability %s: %s; ignored", cap_name(cap),
+               strerror(errno));
+  }
+  return 0;
+}
+
+static int apply_sets(const oci_capabilities *c, rt_error *err) {
+  struct capsets cur = {0};
+  if (get_caps(&cur, err) < 0)
+    return -1;
+  struct capsets want = {0};
+  if (c) {
+    want.permitted = to_mask(c->permitted, c->n_permitted, "permitted");
+    want.effective = to_mask(c->effective, c->n_effective, "effective");
+    want.inheritable = to_mask(c->inheritable, c->n_inheritable, "inheritable");
+  }
+  capmask bset = read_bounding();
+  struct capsets s;
+  s.permitted = want.permitted & cur.permitted;
+  warn_missing(want.permitted, s.permitted, "permitted", "rt does not hold it");
+  s.effective = want.effective & s.permitted;
+  warn_missing(want.effective, s.effective, "effective", "not permitted");
+  s.inheritable = want.inheritable & (cur.inheritable | bset);
+  warn_missing(want.inheritable, s.inheritable, "inheritable", "not in the bounding set");
+
+  /* After setresuid to a non-root user the effective set is empty; raising
+   * an inheritable capability outside the permitted set needs CAP_SETPCAP
+   * to be effective, so make the whole permitted set effective first. */
+  if (cur.effective != cur.permitted) {
+    struct capsets raised = {cur.permitted, cur.permitted, cur.inheritable};
+    if (set_caps(&raised) < 0)
+      return rt_error_set(err, errno, FIELD ": capset (raise the effective set)");
+  }
+  if (set_caps(&s) < 0)
+    return rt_error_set(err, errno, FIELD ": capset");
+  return apply_ambient(c, &s, err);
 }
 
 int proc_apply_caps(const oci_process *p, int stage, rt_error *err) {
   const oci_capabilities *c = p->capabilities;
-  if (!c)
-    return 0;
-  if (stage == 0) {
-    if (!c->has_bounding)
-      return 0;
-    cap_value_t *b;
-    size_t nb;
-    if (resolve(c->bounding, c->n_bounding, "bounding", &b, &nb, err) < 0)
-      return -1;
-    int max = (int)cap_max_bits();
-    for (int cap = 0; cap < max; cap++) {
-      bool keep = false;
-      for (size_t i = 0; i < nb; i++)
-        keep |= b[i] == cap;
-      if (!keep && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) {
-        free(b);
-        return rt_error_set(err, errno, "config.json: .process.capabilities.bounding: drop %s",
-                            cap_to_name(cap));
-      }
-    }
-    free(b);
-    return 0;
-  }
-
-  struct {
-    const char *name;
-    char **names;
-    size_t n;
-    bool given;
-    cap_flag_t flag;
-  } sets[] = {
-      {"effective", c->effective, c->n_effective, c->has_effective, CAP_EFFECTIVE},
-      {"permitted", c->permitted, c->n_permitted, c->has_permitted, CAP_PERMITTED},
-      {"inheritable", c->inheritable, c->n_inheritable, c->has_inheritable, CAP_INHERITABLE},
-  };
-  cap_t caps = cap_init();
-  if (!caps)
-    return rt_error_set(err, errno, "cap_init");
-  for (size_t s = 0; s < 3; s++) {
-    cap_value_t *v;
-    size_t n;
-    if (resolve(sets[s].names, sets[s].n, sets[s].name, &v, &n, err) < 0) {
-      cap_free(caps);
-      return -1;
-    }
-    if (n && cap_set_flag(caps, sets[s].flag, (int)n, v, CAP_SET) < 0) {
-      free(v);
-      cap_free(caps);
-      return rt_error_set(err, errno, "cap_set_flag %s", sets[s].name);
-    }
-    free(v);
-  }
-  if (cap_set_proc(caps) < 0) {
-    int e = errno;
-    cap_free(caps);
-    return rt_error_set(err, e, "config.json: .process.capabilities: capset");
-  }
-  cap_free(caps);
-
-  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-    return rt_error_set(err, errno, "clear the ambient capabilities");
-  cap_value_t *a;
-  size_t na;
-  if (resolve(c->ambient, c->n_ambient, "ambient", &a, &na, err) < 0)
-    return -1;
-  for (size_t i = 0; i < na; i++) {
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, a[i], 0, 0) < 0) {
-      int e = errno;
-      const char *nm = cap_to_name(a[i]);
-      free(a);
-      return rt_error_set(err, e,
-                          "config.json: .process.capabilities.ambient: raise %s (it must also be "
-                          "permitted and inheritable)",
-                          nm);
-    }
-  }
-  free(a);
-  return 0;
+  return stage == 0 ? apply_bounding(c, err) : apply_sets(c, err);
 }

@@ -25,6 +25,7 @@
 #include "linux/netdev.h"
 #include "linux/process.h"
 #include "linux/sync.h"
+#include "lsm/lsm.h"
 #include "security.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
@@ -115,11 +116,15 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   }
   if (!ctx->no_new_keyring) {
     /* A session keyring of its own: the host's keys stay out of reach. */
+    if (lsm_set_keycreate_label(c, &err) < 0)
+      init_fail(ctx, &err);
     if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, ctx->id) < 0 && errno != ENOSYS &&
         errno != EPERM) {
       rt_error_set(&err, errno, "join a new session keyring");
       init_fail(ctx, &err);
     }
+    if (lsm_clear_keycreate_label(c, &err) < 0)
+      init_fail(ctx, &err);
   }
 
   struct rootfs_ctx rctx = {

@@ -17,6 +17,7 @@
 
 #include "linux/devices.h"
 #include "linux/mount_cgroup.h"
+#include "lsm/lsm.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -277,11 +278,16 @@ static int mount_fs(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, stru
   fs_fd_path(dst, path);
   const char *src = m->source && *m->source ? m->source : m->type;
   unsigned long flags = o->flags & ~(MS_BIND | MS_REC);
+  /* The data without the SELinux context= (kept for the devpts retry below:
+   * an MLS label holds commas). */
+  _cleanup_free_ char *plain = o->data ? strdup(o->data) : NULL;
+  if (lsm_mount_label_data(ctx->config, m->type, &o->data, err) < 0)
+    return rt_error_prefix(err, "%s", field);
   int r = mount(src, path, m->type, flags, o->data);
-  if (r < 0 && errno == EINVAL && strcmp(m->type, "devpts") == 0 && o->data &&
-      strstr(o->data, "gid=")) {
+  if (r < 0 && errno == EINVAL && strcmp(m->type, "devpts") == 0 && plain &&
+      strstr(plain, "gid=")) {
     /* gid=5 is not mapped in this user namespace: drop it, as runc does. */
-    char *copy = strdup(o->data), *out = calloc(1, strlen(o->data) + 1), *save = NULL;
+    char *copy = strdup(plain), *out = calloc(1, strlen(plain) + 32), *save = NULL;
     if (!copy || !out) {
       free(copy);
       free(out);
@@ -294,8 +300,12 @@ static int mount_fs(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, stru
         strcat(out, ",");
       strcat(out, t);
     }
-    r = mount(src, path, m->type, flags, out);
     free(copy);
+    if (lsm_mount_label_data(ctx->config, m->type, &out, err) < 0) {
+      free(out);
+      return rt_error_prefix(err, "%s", field);
+    }
+    r = mount(src, path, m->type, flags, out);
     free(out);
   }
   if (r < 0 && (errno == EPERM || errno == EBUSY) &&
@@ -313,6 +323,16 @@ static int mount_fs(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, stru
   if (r < 0)
     return rt_error_set(err, errno, "%s: mount %s (type %s) on %s", field, src, m->type,
                         m->destination);
+  if (strcmp(m->type, "mqueue") == 0) {
+    /* mqueue takes no context=: relabel its directory instead. */
+    _cleanup_close_ int mq = fs_open_in_root(rootfd, m->destination, O_PATH, 0, err);
+    char mqpath[64];
+    if (mq < 0)
+      return -1;
+    fs_fd_path(mq, mqpath);
+    if (lsm_relabel_mount(ctx->config, m->type, mqpath, err) < 0)
+      return rt_error_prefix(err, "%s", field);
+  }
   if (o->tmpcopyup) {
     /* tmpcopyup: the rootfs's content of the directory shows through the new tmpfs. */
     _cleanup_close_ int newfd = fs_open_in_root(rootfd, m->destination, O_PATH, 0, err);
