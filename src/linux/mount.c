@@ -532,17 +532,22 @@ int rootfs_finish(struct rootfs_ctx *ctx, rt_error *err) {
   if (rootfd < 0)
     return rt_error_set(err, errno, "open /");
   const oci_linux *l = c->linux_;
-  if (l) {
+  _cleanup_close_ int devnull = -1;
+  if (l && l->n_masked_paths) {
+    /* CVE-2025-31133: mask with a /dev/null that is the real character
+     * device, opened without following a symlink an image may have planted
+     * there; it is ours (no other process runs in the container yet). */
     struct stat st;
-    if (l->n_masked_paths) {
-      /* CVE-2025-31133: mask with the host's own /dev/null, checked to be the
-       * real character device, never a path the container could swap. */
-      if (fstat(ctx->devnull_fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
-          st.st_rdev != makedev(1, 3))
-        return rt_error_set(err, 0, "/dev/null is not the null device; refusing to mask with it");
-    }
+    devnull = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (devnull < 0 || fstat(devnull, &st) < 0 || !S_ISCHR(st.st_mode) ||
+        st.st_rdev != makedev(1, 3))
+      return rt_error_set(err, 0,
+                          "config.json: .linux.maskedPaths: /dev/null in the container is not the "
+                          "null device; refusing to mask with it");
+  }
+  if (l) {
     for (size_t i = 0; i < l->n_masked_paths; i++)
-      if (mask_path(rootfd, ctx->devnull_fd, l->masked_paths[i], i, err) < 0)
+      if (mask_path(rootfd, devnull, l->masked_paths[i], i, err) < 0)
         return -1;
     for (size_t i = 0; i < l->n_readonly_paths; i++)
       if (readonly_path(rootfd, l->readonly_paths[i], i, err) < 0)
