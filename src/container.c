@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -337,6 +338,20 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       return -1;
     }
   }
+  /* The init opens exec.fifo through its own open file description of the
+   * state directory: cr->dirfd carries the container's flock, which the init
+   * must not hold while it waits for `rt start` (flock belongs to the open
+   * file description, and clone copies the descriptor). */
+  int init_dirfd = openat(cr->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (init_dirfd < 0) {
+    int e = errno;
+    close(sv[0]);
+    close(sv[1]);
+    close(devnull);
+    if (host_netlink >= 0)
+      close(host_netlink);
+    return rt_error_set(err, e, "open the state directory for the init");
+  }
   const char *lfds = getenv("LISTEN_FDS");
   int listen_fds = lfds ? atoi(lfds) : 0;
   struct init_ctx ctx = {
@@ -345,7 +360,7 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       .bundle = cr->bundle,
       .rootfs = cr->rootfs,
       .sync_fd = sv[1],
-      .state_dirfd = cr->dirfd,
+      .state_dirfd = init_dirfd,
       .new_userns = ns_is_new(l, "user"),
       .userns = ns_find(l, "user") != NULL,
       .new_cgroupns = ns_is_new(l, "cgroup"),
@@ -369,6 +384,7 @@ static int spawn_init(struct creation *cr, rt_error *err) {
     close(sv[0]);
     close(sv[1]);
     close(devnull);
+    close(init_dirfd);
     if (host_netlink >= 0)
       close(host_netlink);
     return -1;
@@ -381,16 +397,21 @@ static int spawn_init(struct creation *cr, rt_error *err) {
     close(sv[0]);
     close(sv[1]);
     close(devnull);
+    close(init_dirfd);
     if (host_netlink >= 0)
       close(host_netlink);
     return rt_error_set(err, e, "clone3 the container's init");
   }
   if (pid == 0) {
     close(sv[0]);
+    close(cr->dirfd);
+    if (cr->rootfd >= 0)
+      close(cr->rootfd);
     container_init(&ctx);
   }
   close(sv[1]);
   close(devnull);
+  close(init_dirfd);
   if (host_netlink >= 0)
     close(host_netlink);
   cr->pid = (pid_t)pid;
@@ -534,10 +555,16 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     ret = 0;
     goto out;
   }
+  /* Other commands (state, kill, exec, delete) work on the container while
+   * it runs: let go of its lock until it has exited. */
+  flock(cr.dirfd, LOCK_UN);
   ret = forward_and_wait(cr.pid, cr.pidfd, cr.master, &mask);
   cr.pid = 0;
-  if (!o->keep) {
-    rt_error e;
+  rt_error e;
+  if (rt_state_lock(cr.dirfd, true, &e) < 0)
+    log_warn("%s", e.msg);
+  /* `rt delete --force` may have removed it meanwhile. */
+  if (!o->keep && faccessat(cr.dirfd, "state.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
     if (cr.st.cgroup_path && cgroup_destroy(cr.st.cgroup_path, cr.st.systemd_cgroup, &e) < 0)
       log_warn("%s", e.msg);
     if (rt_state_dir_remove(cr.rootfd, o->id, &e) < 0)

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,9 @@ int rt_id_validate(const char *id, rt_error *err) {
     return rt_error_set(err, 0, "invalid container id: it must not be empty");
   if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
     return rt_error_set(err, 0, "invalid container id \"%s\"", id);
-  if (strlen(id) > 1024)
-    return rt_error_set(err, 0, "invalid container id: longer than 1024 characters");
+  /* the id names the state directory: it must fit in one path component */
+  if (strlen(id) > NAME_MAX)
+    return rt_error_set(err, 0, "invalid container id: longer than %d characters", NAME_MAX);
   for (const char *p = id; *p; p++)
     if (!isalnum((unsigned char)*p) && *p != '_' && *p != '+' && *p != '-' && *p != '.')
       return rt_error_set(err, 0,
@@ -102,6 +104,76 @@ int rt_state_lock(int dirfd, bool exclusive, rt_error *err) {
   return 0;
 }
 
+int rt_state_try_lock(int dirfd, bool exclusive, rt_error *err) {
+  while (flock(dirfd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
+    if (errno == EWOULDBLOCK)
+      return 0;
+    if (errno != EINTR)
+      return rt_error_set(err, errno, "lock the container's state");
+  }
+  return 1;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rt_state_list_ids(int rootfd, char ***ids_out, size_t *n_out, rt_error *err) {
+  *ids_out = NULL;
+  *n_out = 0;
+  int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return rt_error_set(err, errno, "open the --root directory");
+  DIR *d = fdopendir(fd);
+  if (!d) {
+    int e = errno;
+    close(fd);
+    return rt_error_set(err, e, "read the --root directory");
+  }
+  char **ids = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  int r = 0;
+  errno = 0;
+  while ((e = readdir(d))) {
+    /* a container is a directory whose name is a valid id ("." and ".." are not) */
+    if (rt_id_validate(e->d_name, NULL) < 0)
+      continue;
+    struct stat sb;
+    if (fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
+      continue;
+    if (n + 2 > cap) {
+      cap = cap ? 2 * cap : 16;
+      char **m = realloc(ids, cap * sizeof *ids);
+      if (!m) {
+        r = rt_error_set(err, ENOMEM, "list containers");
+        break;
+      }
+      ids = m;
+    }
+    if (!(ids[n] = strdup(e->d_name))) {
+      r = rt_error_set(err, ENOMEM, "list containers");
+      break;
+    }
+    ids[++n] = NULL;
+    errno = 0;
+  }
+  if (!r && errno)
+    r = rt_error_set(err, errno, "read the --root directory");
+  closedir(d);
+  if (r < 0) {
+    for (size_t i = 0; i < n; i++)
+      free(ids[i]);
+    free(ids);
+    return r;
+  }
+  if (n)
+    qsort(ids, n, sizeof *ids, cmp_str);
+  *ids_out = ids;
+  *n_out = n;
+  return 0;
+}
+
 static int remove_tree_at(int dirfd, const char *name) {
   int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
@@ -115,7 +187,11 @@ static int remove_tree_at(int dirfd, const char *name) {
   while ((e = readdir(d))) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
       continue;
-    if (e->d_type == DT_DIR)
+    bool is_dir = e->d_type == DT_DIR;
+    struct stat sb;
+    if (e->d_type == DT_UNKNOWN && fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+      is_dir = S_ISDIR(sb.st_mode);
+    if (is_dir)
       remove_tree_at(fd, e->d_name);
     else
       unlinkat(fd, e->d_name, 0);
@@ -164,6 +240,49 @@ static char *gen_finish(yajl_gen g) {
   return out;
 }
 
+/* Write dirfd/name so that a reader sees the old or the new content, never a
+ * mix: a temporary file in the same directory, fsync, rename over name. */
+static int write_atomic_at(int dirfd, const char *name, const char *data, size_t len,
+                           rt_error *err) {
+  char tmp[NAME_MAX + 1];
+  static unsigned counter;
+  int fd = -1;
+  for (int tries = 0; fd < 0 && tries < 100; tries++) {
+    snprintf(tmp, sizeof tmp, ".%s.%d.%u", name, (int)getpid(), counter++);
+    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST)
+      return rt_error_set(err, errno, "create %s", tmp);
+  }
+  if (fd < 0)
+    return rt_error_set(err, EEXIST, "create a temporary file for %s", name);
+  size_t off = 0;
+  while (off < len) {
+    ssize_t w = write(fd, data + off, len - off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      int e = w < 0 ? errno : EIO;
+      close(fd);
+      unlinkat(dirfd, tmp, 0);
+      return rt_error_set(err, e, "write %s", name);
+    }
+    off += (size_t)w;
+  }
+  if (fsync(fd) < 0) {
+    int e = errno;
+    close(fd);
+    unlinkat(dirfd, tmp, 0);
+    return rt_error_set(err, e, "fsync %s", name);
+  }
+  close(fd);
+  if (renameat(dirfd, tmp, dirfd, name) < 0) {
+    int e = errno;
+    unlinkat(dirfd, tmp, 0);
+    return rt_error_set(err, e, "rename %s to %s", tmp, name);
+  }
+  return 0;
+}
+
 int rt_state_write(int dirfd, const rt_state *st, rt_error *err) {
   yajl_gen g = yajl_gen_alloc(NULL);
   if (!g)
@@ -190,9 +309,7 @@ int rt_state_write(int dirfd, const rt_state *st, rt_error *err) {
   _cleanup_free_ char *text = gen_finish(g);
   if (!text)
     return rt_error_set(err, ENOMEM, "state.json");
-  char path[64];
-  snprintf(path, sizeof path, "/proc/self/fd/%d/state.json", dirfd);
-  return fs_write_file_atomic(path, text, strlen(text), 0600, err);
+  return write_atomic_at(dirfd, "state.json", text, strlen(text), err);
 }
 
 static const char *tree_str(yajl_val root, const char *key) {
@@ -273,7 +390,7 @@ void rt_state_free(rt_state *st) {
 int rt_proc_stat(pid_t pid, unsigned long long *start_time, char *state_letter) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  char buf[1024];
+  char buf[4096];
   _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -errno;

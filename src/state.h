@@ -5,6 +5,7 @@
  * Commands on one container serialize with flock() on the directory. */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "libocispec/oci_config.h"
@@ -43,6 +44,12 @@ int rt_state_dir_create(int rootfd, const char *id, rt_error *err);
 int rt_state_dir_open(int rootfd, const char *id, rt_error *err);
 /* flock the directory (LOCK_EX or LOCK_SH); blocks. */
 int rt_state_lock(int dirfd, bool exclusive, rt_error *err);
+/* flock without blocking: 1 when locked, 0 when another process holds a
+ * conflicting lock, negative on error. */
+int rt_state_try_lock(int dirfd, bool exclusive, rt_error *err);
+/* The container ids under the --root directory (directories with a valid id
+ * as name), sorted; *ids is a NULL-terminated malloc'd array (NULL when none). */
+int rt_state_list_ids(int rootfd, char ***ids, size_t *n, rt_error *err);
 /* Remove ROOT/ID and everything in it. */
 int rt_state_dir_remove(int rootfd, const char *id, rt_error *err);
 

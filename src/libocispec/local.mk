@@ -5,4 +5,5 @@ librt_a_SOURCES += \
 	src/libocispec/parse_config.c \
 	src/libocispec/parse_process.c \
 	src/libocispec/parse_linux.c \
+	src/libocispec/parse_seccomp.c \
 	src/libocispec/parse_resources.c

@@ -2,10 +2,16 @@
  *
  * Conventions:
  *  - strings are malloc'd, NULL when absent;
- *  - arrays are a pointer plus a count (`n_xxx`);
+ *  - arrays are a pointer plus a count (`n_xxx`); string arrays (args, env,
+ *    options, ...) are also NULL-terminated, and non-NULL when given as [];
  *  - optional scalars have a `has_xxx` flag;
  *  - string maps (annotations, sysctl, unified) are oci_map;
- *  - everything is freed by oci_config_free().
+ *  - everything is freed by oci_config_free();
+ *  - a JSON null counts as absent, unknown members and other platforms'
+ *    sections are ignored, and of repeated keys the last one wins;
+ *  - the parser checks types, ranges, enums and patterns of the schema, the
+ *    REQUIRED fields, absolute paths where the spec says MUST, and duplicated
+ *    namespaces and rlimits; checks that need the kernel are the caller's.
  * libocispec only reads files; it never makes another syscall. */
 #pragma once
 #include <stdbool.h>
@@ -144,7 +150,7 @@ typedef struct oci_root {
 
 typedef struct oci_namespace {
   char *type; /* mount pid network uts ipc user cgroup time */
-  char *path;
+  char *path; /* NULL for a new namespace (also when given as "") */
 } oci_namespace;
 
 typedef struct oci_device {
@@ -342,7 +348,7 @@ typedef struct oci_linux {
   size_t n_net_devices;
   char *cgroups_path;
   oci_resources *resources; /* NULL when absent */
-  char *rootfs_propagation;
+  char *rootfs_propagation; /* NULL when absent or "" */
   oci_seccomp *seccomp; /* NULL when absent */
   oci_map sysctl;
   char **masked_paths;

@@ -1,230 +1,156 @@
-/* config.md: the top of config.json, and the entry points of the parser. */
+/* config.md: the top of config.json (version, root, mounts, hooks,
+ * hostname, annotations), and the parser's entry points. */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "libocispec/json_read.h"
 #include "libocispec/parse_internal.h"
 #include "util/cleanup.h"
 
-#define JSON_MAX (64 << 20)
+/* ---- shared pieces ------------------------------------------------------- */
 
-int read_whole_file(const char *path, char **data, size_t *len, rt_error *err) {
-  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return rt_error_set(err, errno, "open %s", path);
-  size_t cap = 65536, n = 0;
-  char *buf = malloc(cap + 1);
-  for (;;) {
-    if (!buf)
-      return rt_error_set(err, ENOMEM, "read %s", path);
-    if (n == cap) {
-      if (cap >= JSON_MAX) {
-        free(buf);
-        return rt_error_set(err, EFBIG, "read %s", path);
-      }
-      cap *= 2;
-      char *nb = realloc(buf, cap + 1);
-      if (!nb)
-        free(buf);
-      buf = nb;
-      continue;
-    }
-    ssize_t r = read(fd, buf + n, cap - n);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0) {
-      int e = errno;
-      free(buf);
-      return rt_error_set(err, e, "read %s", path);
-    }
-    if (r == 0)
-      break;
-    n += (size_t)r;
-  }
-  buf[n] = '\0';
-  *data = buf;
-  *len = n;
-  return 0;
-}
-
-yajl_val parse_json_text(const char *data, size_t len, const char *name, rt_error *err) {
-  /* yajl_tree_parse wants a NUL-terminated string. */
-  char *copy = malloc(len + 1);
-  if (!copy) {
-    rt_error_set(err, ENOMEM, "%s", name);
-    return NULL;
-  }
-  memcpy(copy, data, len);
-  copy[len] = '\0';
-  if (strlen(copy) != len) {
-    free(copy);
-    rt_error_set(err, 0, "%s: invalid JSON: a NUL byte in the text", name);
-    return NULL;
-  }
-  char ebuf[512] = "";
-  yajl_val root = yajl_tree_parse(copy, ebuf, sizeof ebuf);
-  free(copy);
-  if (!root) {
-    /* yajl's message spans lines; keep the first, it has the position. */
-    char *nl = strchr(ebuf, '\n');
-    if (nl)
-      *nl = '\0';
-    rt_error_set(err, 0, "%s: invalid JSON: %s", name, *ebuf ? ebuf : "parse error");
-  }
-  return root;
-}
-
-static int check_version(jr *r, const char *v) {
-  /* This runtime implements 1.x: any 1.MINOR.PATCH (and pre-release suffixes). */
-  unsigned major, minor, patch;
-  char rest;
-  int n = sscanf(v, "%u.%u.%u%c", &major, &minor, &patch, &rest);
-  if (n < 3 || major != 1 || (n == 4 && rest != '-' && rest != '+')) {
-    size_t old = jr_push_key(r, "ociVersion");
-    jr_fail(r, "unsupported version \"%s\" (this runtime implements 1.x)", v);
-    jr_pop(r, old);
+static int parse_id_mapping(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_id_mapping *m = item;
+  (void)ctx;
+  if (jr_u32(r, v, "containerID", JR_REQUIRED, &m->container_id, NULL) < 0 ||
+      jr_u32(r, v, "hostID", JR_REQUIRED, &m->host_id, NULL) < 0 ||
+      jr_u32(r, v, "size", JR_REQUIRED, &m->size, NULL) < 0)
     return -1;
-  }
   return 0;
 }
 
-static int parse_mounts(jr *r, yajl_val v, oci_config *c) {
-  yajl_val arr = jr_get(v, "mounts");
-  if (!arr)
-    return 0;
-  size_t old = jr_push_key(r, "mounts");
-  if (!YAJL_IS_ARRAY(arr))
-    return jr_fail(r, "expected an array, got %s", jr_type_name(arr));
-  c->mounts = calloc(arr->u.array.len + 1, sizeof *c->mounts);
-  for (size_t i = 0; i < arr->u.array.len; i++) {
-    yajl_val e = arr->u.array.values[i];
-    size_t o2 = jr_push_index(r, i);
-    oci_mount *m = &c->mounts[i];
-    c->n_mounts = i + 1;
-    if (jr_object(r, e) < 0 || jr_str(r, e, "destination", true, &m->destination) < 0 ||
-        jr_str(r, e, "source", false, &m->source) < 0 || jr_str(r, e, "type", false, &m->type) < 0 ||
-        jr_strv(r, e, "options", &m->options, &m->n_options, NULL) < 0 ||
-        jr_idmaps(r, e, "uidMappings", &m->uid_mappings, &m->n_uid_mappings) < 0 ||
-        jr_idmaps(r, e, "gidMappings", &m->gid_mappings, &m->n_gid_mappings) < 0)
-      return -1;
-    if (m->destination[0] != '/') {
-      jr_push_key(r, "destination");
-      return jr_fail(r, "must be an absolute path, got \"%s\"", m->destination);
-    }
-    jr_pop(r, o2);
-  }
-  jr_pop(r, old);
+int parse_id_mappings(jr *r, yajl_val obj, const char *key, oci_id_mapping **out, size_t *n) {
+  return JR_OBJECT_ARRAY(r, obj, key, parse_id_mapping, NULL, *out, *n);
+}
+
+/* ---- ociVersion ----------------------------------------------------------- */
+
+static const char *skip_digits(const char *s) {
+  const char *p = s;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  return p > s ? p : NULL;
+}
+
+/* SemVer MAJOR.MINOR.PATCH with an optional -pre-release or +build suffix;
+ * this runtime honours any 1.x (the spec keeps compatibility within a
+ * major version). */
+static bool version_supported(const char *v) {
+  if (strncmp(v, "1.", 2) != 0)
+    return false;
+  const char *p = skip_digits(v + 2);
+  if (!p || *p != '.')
+    return false;
+  p = skip_digits(p + 1);
+  if (!p)
+    return false;
+  return *p == '\0' || ((*p == '-' || *p == '+') && p[1] != '\0');
+}
+
+static int parse_version(jr *r, yajl_val v, oci_config *c) {
+  if (jr_string(r, v, "ociVersion", JR_REQUIRED, &c->oci_version) < 0)
+    return -1;
+  if (!version_supported(c->oci_version))
+    return jr_fail_at(r, "ociVersion", "unsupported version \"%s\" (this runtime implements 1.x)",
+                      c->oci_version);
+  return 0;
+}
+
+/* ---- root and mounts ------------------------------------------------------- */
+
+static int parse_root(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_root *root = item;
+  (void)ctx;
+  if (jr_string(r, v, "path", JR_REQUIRED, &root->path) < 0 ||
+      jr_bool(r, v, "readonly", JR_OPTIONAL, &root->readonly, NULL) < 0)
+    return -1;
+  return 0;
+}
+
+static int parse_mount(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_mount *m = item;
+  (void)ctx;
+  /* A relative destination is deprecated but allowed on Linux: it is
+   * relative to "/". */
+  if (jr_string(r, v, "destination", JR_REQUIRED, &m->destination) < 0 ||
+      jr_string(r, v, "source", JR_OPTIONAL, &m->source) < 0 ||
+      jr_string(r, v, "type", JR_OPTIONAL, &m->type) < 0 ||
+      jr_strings(r, v, "options", &m->options, &m->n_options, NULL) < 0 ||
+      parse_id_mappings(r, v, "uidMappings", &m->uid_mappings, &m->n_uid_mappings) < 0 ||
+      parse_id_mappings(r, v, "gidMappings", &m->gid_mappings, &m->n_gid_mappings) < 0)
+    return -1;
+  bool has_uid = jr_field(v, "uidMappings") != NULL, has_gid = jr_field(v, "gidMappings") != NULL;
+  if (has_uid != has_gid)
+    return jr_fail_at(r, has_uid ? "gidMappings" : "uidMappings",
+                      "missing required field (uidMappings and gidMappings go together)");
+  return 0;
+}
+
+/* ---- hooks ----------------------------------------------------------------- */
+
+static int parse_hook(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_hook *h = item;
+  int64_t timeout = 0;
+  (void)ctx;
+  if (jr_string(r, v, "path", JR_REQUIRED, &h->path) < 0 ||
+      jr_check_absolute(r, "path", h->path) < 0 ||
+      jr_strings(r, v, "args", &h->args, &h->n_args, NULL) < 0 ||
+      jr_strings(r, v, "env", &h->env, &h->n_env, NULL) < 0 ||
+      jr_int(r, v, "timeout", JR_OPTIONAL, 1, INT32_MAX, &timeout, &h->has_timeout) < 0)
+    return -1;
+  h->timeout = (int)timeout;
   return 0;
 }
 
 static int parse_hook_list(jr *r, yajl_val hooks, const char *key, oci_hook_list *list) {
-  yajl_val arr = jr_get(hooks, key);
-  if (!arr)
-    return 0;
-  size_t old = jr_push_key(r, key);
-  if (!YAJL_IS_ARRAY(arr))
-    return jr_fail(r, "expected an array, got %s", jr_type_name(arr));
-  list->hooks = calloc(arr->u.array.len + 1, sizeof *list->hooks);
-  for (size_t i = 0; i < arr->u.array.len; i++) {
-    yajl_val e = arr->u.array.values[i];
-    size_t o2 = jr_push_index(r, i);
-    oci_hook *h = &list->hooks[i];
-    list->n = i + 1;
-    int64_t t = 0;
-    if (jr_object(r, e) < 0 || jr_str(r, e, "path", true, &h->path) < 0 ||
-        jr_strv(r, e, "args", &h->args, &h->n_args, NULL) < 0 ||
-        jr_strv(r, e, "env", &h->env, &h->n_env, NULL) < 0 ||
-        jr_i64(r, e, "timeout", false, 1, INT32_MAX, &t, &h->has_timeout) < 0)
-      return -1;
-    h->timeout = (int)t;
-    if (h->path[0] != '/') {
-      jr_push_key(r, "path");
-      return jr_fail(r, "must be an absolute path, got \"%s\"", h->path);
-    }
-    jr_pop(r, o2);
-  }
-  jr_pop(r, old);
-  return 0;
+  return JR_OBJECT_ARRAY(r, hooks, key, parse_hook, NULL, list->hooks, list->n);
 }
 
 static int parse_hooks(jr *r, yajl_val v, oci_hooks *h) {
-  yajl_val hooks = jr_get(v, "hooks");
+  yajl_val hooks = jr_field(v, "hooks");
   if (!hooks)
     return 0;
-  size_t old = jr_push_key(r, "hooks");
-  if (jr_object(r, hooks) < 0 || parse_hook_list(r, hooks, "prestart", &h->prestart) < 0 ||
-      parse_hook_list(r, hooks, "createRuntime", &h->create_runtime) < 0 ||
-      parse_hook_list(r, hooks, "createContainer", &h->create_container) < 0 ||
-      parse_hook_list(r, hooks, "startContainer", &h->start_container) < 0 ||
-      parse_hook_list(r, hooks, "poststart", &h->poststart) < 0 ||
-      parse_hook_list(r, hooks, "poststop", &h->poststop) < 0)
+  size_t mark = jr_push_key(r, "hooks");
+  int rc = jr_expect_object(r, hooks);
+  if (rc == 0)
+    rc = parse_hook_list(r, hooks, "prestart", &h->prestart);
+  if (rc == 0)
+    rc = parse_hook_list(r, hooks, "createRuntime", &h->create_runtime);
+  if (rc == 0)
+    rc = parse_hook_list(r, hooks, "createContainer", &h->create_container);
+  if (rc == 0)
+    rc = parse_hook_list(r, hooks, "startContainer", &h->start_container);
+  if (rc == 0)
+    rc = parse_hook_list(r, hooks, "poststart", &h->poststart);
+  if (rc == 0)
+    rc = parse_hook_list(r, hooks, "poststop", &h->poststop);
+  jr_pop(r, mark);
+  return rc;
+}
+
+/* ---- the document ------------------------------------------------------------ */
+
+static int parse_process_item(jr *r, yajl_val v, void *item, void *ctx) {
+  (void)ctx;
+  return parse_process_object(r, v, item);
+}
+
+/* Other platforms' sections (windows, solaris, vm, zos, freebsd) and unknown
+ * members are ignored, as config.md "Extensibility" asks. */
+static int parse_config_object(jr *r, yajl_val v, oci_config *c) {
+  if (jr_expect_object(r, v) < 0 || parse_version(r, v, c) < 0 ||
+      JR_SUB_OBJECT(r, v, "root", parse_root, NULL, c->root) < 0 ||
+      JR_OBJECT_ARRAY(r, v, "mounts", parse_mount, NULL, c->mounts, c->n_mounts) < 0 ||
+      JR_SUB_OBJECT(r, v, "process", parse_process_item, NULL, c->process) < 0 ||
+      jr_string(r, v, "hostname", JR_OPTIONAL, &c->hostname) < 0 ||
+      jr_string(r, v, "domainname", JR_OPTIONAL, &c->domainname) < 0 ||
+      parse_hooks(r, v, &c->hooks) < 0 || jr_string_map(r, v, "annotations", &c->annotations) < 0 ||
+      JR_SUB_OBJECT(r, v, "linux", parse_linux_object, NULL, c->linux_) < 0)
     return -1;
-  jr_pop(r, old);
   return 0;
-}
-
-static int parse_config_tree(jr *r, yajl_val v, oci_config *c) {
-  if (jr_object(r, v) < 0 || jr_str(r, v, "ociVersion", true, &c->oci_version) < 0 ||
-      check_version(r, c->oci_version) < 0 || jr_str(r, v, "hostname", false, &c->hostname) < 0 ||
-      jr_str(r, v, "domainname", false, &c->domainname) < 0 || parse_mounts(r, v, c) < 0 ||
-      parse_hooks(r, v, &c->hooks) < 0 || jr_map(r, v, "annotations", &c->annotations) < 0)
-    return -1;
-  yajl_val x;
-  if ((x = jr_get(v, "root"))) {
-    size_t old = jr_push_key(r, "root");
-    c->root = calloc(1, sizeof *c->root);
-    if (jr_object(r, x) < 0 || jr_str(r, x, "path", true, &c->root->path) < 0 ||
-        jr_bool(r, x, "readonly", &c->root->readonly, NULL) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  if ((x = jr_get(v, "process"))) {
-    size_t old = jr_push_key(r, "process");
-    c->process = calloc(1, sizeof *c->process);
-    if (parse_process_object(r, x, c->process) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  if ((x = jr_get(v, "linux"))) {
-    size_t old = jr_push_key(r, "linux");
-    c->linux_ = calloc(1, sizeof *c->linux_);
-    if (parse_linux_object(r, x, c->linux_) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  return 0;
-}
-
-oci_config *oci_config_parse_data(const char *data, size_t len, const char *name, rt_error *err) {
-  yajl_val root = parse_json_text(data, len, name, err);
-  if (!root)
-    return NULL;
-  oci_config *c = calloc(1, sizeof *c);
-  jr r = {.name = name, .err = err};
-  if (!c || parse_config_tree(&r, root, c) < 0) {
-    if (!c)
-      rt_error_set(err, ENOMEM, "%s", name);
-    oci_config_free(c);
-    c = NULL;
-  }
-  yajl_tree_free(root);
-  return c;
-}
-
-oci_config *oci_config_parse_file(const char *path, rt_error *err) {
-  char *data;
-  size_t len;
-  if (read_whole_file(path, &data, &len, err) < 0)
-    return NULL;
-  oci_config *c = oci_config_parse_data(data, len, path, err);
-  free(data);
-  return c;
 }
 
 static void hook_list_free(oci_hook_list *l) {
@@ -236,6 +162,15 @@ static void hook_list_free(oci_hook_list *l) {
   free(l->hooks);
 }
 
+static void mount_free(oci_mount *m) {
+  free(m->destination);
+  free(m->source);
+  free(m->type);
+  jr_strv_free(m->options, m->n_options);
+  free(m->uid_mappings);
+  free(m->gid_mappings);
+}
+
 void oci_config_free(oci_config *c) {
   if (!c)
     return;
@@ -244,20 +179,10 @@ void oci_config_free(oci_config *c) {
     free(c->root->path);
     free(c->root);
   }
-  for (size_t i = 0; i < c->n_mounts; i++) {
-    oci_mount *m = &c->mounts[i];
-    free(m->destination);
-    free(m->source);
-    free(m->type);
-    jr_strv_free(m->options, m->n_options);
-    free(m->uid_mappings);
-    free(m->gid_mappings);
-  }
+  for (size_t i = 0; i < c->n_mounts; i++)
+    mount_free(&c->mounts[i]);
   free(c->mounts);
-  if (c->process) {
-    process_fields_free(c->process);
-    free(c->process);
-  }
+  oci_process_free(c->process);
   free(c->hostname);
   free(c->domainname);
   hook_list_free(&c->hooks.prestart);
@@ -271,30 +196,70 @@ void oci_config_free(oci_config *c) {
   free(c);
 }
 
-oci_process *oci_process_parse_data(const char *data, size_t len, const char *name, rt_error *err) {
-  yajl_val root = parse_json_text(data, len, name, err);
+/* ---- entry points -------------------------------------------------------------- */
+
+typedef int (*parse_fn)(jr *r, yajl_val v, void *out);
+typedef void (*free_fn)(void *p);
+
+/* Parse `data` into a zeroed struct of `size` bytes with `fn`; NULL with
+ * err filled on failure. */
+static void *parse_document(const char *data, size_t len, const char *name, rt_error *err,
+                            size_t size, parse_fn fn, free_fn release) {
+  if (!name)
+    name = "(input)";
+  yajl_val root = jr_parse_text(data, len, name, err);
   if (!root)
     return NULL;
-  oci_process *p = calloc(1, sizeof *p);
-  jr r = {.name = name, .err = err};
-  if (!p || parse_process_object(&r, root, p) < 0) {
-    if (!p)
-      rt_error_set(err, ENOMEM, "%s", name);
-    oci_process_free(p);
-    p = NULL;
+  void *out = calloc(1, size);
+  jr r;
+  jr_init(&r, name, err);
+  if (!out) {
+    jr_oom(&r);
+  } else if (fn(&r, root, out) < 0) {
+    release(out);
+    out = NULL;
   }
   yajl_tree_free(root);
-  return p;
+  return out;
+}
+
+static void *parse_file(const char *path, rt_error *err,
+                        void *(*parse)(const char *, size_t, const char *, rt_error *)) {
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  if (jr_read_file(path, &data, &len, err) < 0)
+    return NULL;
+  return parse(data, len, path, err);
+}
+
+static int config_fn(jr *r, yajl_val v, void *out) { return parse_config_object(r, v, out); }
+static void config_release(void *p) { oci_config_free(p); }
+
+oci_config *oci_config_parse_data(const char *data, size_t len, const char *name, rt_error *err) {
+  return parse_document(data, len, name, err, sizeof(oci_config), config_fn, config_release);
+}
+
+static void *config_parse_any(const char *data, size_t len, const char *name, rt_error *err) {
+  return oci_config_parse_data(data, len, name, err);
+}
+
+oci_config *oci_config_parse_file(const char *path, rt_error *err) {
+  return parse_file(path, err, config_parse_any);
+}
+
+static int process_fn(jr *r, yajl_val v, void *out) { return parse_process_object(r, v, out); }
+static void process_release(void *p) { oci_process_free(p); }
+
+oci_process *oci_process_parse_data(const char *data, size_t len, const char *name, rt_error *err) {
+  return parse_document(data, len, name, err, sizeof(oci_process), process_fn, process_release);
+}
+
+static void *process_parse_any(const char *data, size_t len, const char *name, rt_error *err) {
+  return oci_process_parse_data(data, len, name, err);
 }
 
 oci_process *oci_process_parse_file(const char *path, rt_error *err) {
-  char *data;
-  size_t len;
-  if (read_whole_file(path, &data, &len, err) < 0)
-    return NULL;
-  oci_process *p = oci_process_parse_data(data, len, path, err);
-  free(data);
-  return p;
+  return parse_file(path, err, process_parse_any);
 }
 
 void oci_process_free(oci_process *p) {
@@ -304,21 +269,13 @@ void oci_process_free(oci_process *p) {
   free(p);
 }
 
+static int resources_fn(jr *r, yajl_val v, void *out) { return parse_resources_object(r, v, out); }
+static void resources_release(void *p) { oci_resources_free(p); }
+
 oci_resources *oci_resources_parse_data(const char *data, size_t len, const char *name,
                                         rt_error *err) {
-  yajl_val root = parse_json_text(data, len, name, err);
-  if (!root)
-    return NULL;
-  oci_resources *res = calloc(1, sizeof *res);
-  jr r = {.name = name, .err = err};
-  if (!res || parse_resources_object(&r, root, res) < 0) {
-    if (!res)
-      rt_error_set(err, ENOMEM, "%s", name);
-    oci_resources_free(res);
-    res = NULL;
-  }
-  yajl_tree_free(root);
-  return res;
+  return parse_document(data, len, name, err, sizeof(oci_resources), resources_fn,
+                        resources_release);
 }
 
 void oci_resources_free(oci_resources *r) {

@@ -1,307 +1,272 @@
-/* config-linux.md: the linux object (resources live in parse_resources.c). */
+/* config-linux.md: the linux object. Resources live in parse_resources.c,
+ * seccomp in parse_seccomp.c. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "libocispec/json_read.h"
 #include "libocispec/parse_internal.h"
 
-static const char *const ns_types[] = {"mount", "pid", "network", "uts", "ipc", "user", "cgroup", "time", NULL};
-static const char *const propagations[] = {"private", "rprivate", "slave", "rslave", "shared",
-                                           "rshared", "unbindable", "runbindable", NULL};
-static const char *const seccomp_actions[] = {
-    "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-    "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",        "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
-    "SCMP_ACT_NOTIFY", NULL};
-static const char *const seccomp_ops[] = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
-                                          "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL};
-static const char *const seccomp_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-                                            "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-                                            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
-static const char *const seccomp_archs[] = {
-    "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",        "SCMP_ARCH_ARM",
-    "SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",     "SCMP_ARCH_MIPS",
-    "SCMP_ARCH_MIPS64",  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",     "SCMP_ARCH_MIPSEL64",
-    "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",   "SCMP_ARCH_PPC64",      "SCMP_ARCH_PPC64LE",
-    "SCMP_ARCH_S390",    "SCMP_ARCH_S390X",     "SCMP_ARCH_SH",         "SCMP_ARCH_SHEB",
-    "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",    NULL};
-static const char *const mpol_modes[] = {"MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE",
-                                         "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED",
-                                         "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL};
+static const char *const namespace_types[] = {"mount", "pid",    "network", "uts", "ipc",
+                                              "user",  "cgroup", "time",    NULL};
+/* The schema lists the four modes; the recursive forms are what runc and
+ * crun accept too. */
+static const char *const propagations[] = {"private",    "rprivate",    "slave",
+                                           "rslave",     "shared",      "rshared",
+                                           "unbindable", "runbindable", NULL};
+static const char *const device_types[] = {"c", "b", "u", "p", NULL};
+static const char *const mpol_modes[] = {
+    "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+    "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",      NULL};
 static const char *const mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
                                          "MPOL_F_STATIC_NODES", NULL};
 static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
-static const char *const device_types[] = {"c", "b", "u", "p", NULL};
 
-/* Each element of an array member, with the path pushed. */
-#define FOR_EACH_ELEM(r, obj, key, e, i, body)                                        \
-  do {                                                                                \
-    yajl_val arr_ = jr_get(obj, key);                                                 \
-    if (!arr_)                                                                        \
-      break;                                                                          \
-    size_t o1_ = jr_push_key(r, key);                                                 \
-    if (!YAJL_IS_ARRAY(arr_))                                                         \
-      return jr_fail(r, "expected an array, got %s", jr_type_name(arr_));             \
-    for (size_t i = 0; i < arr_->u.array.len; i++) {                                  \
-      yajl_val e = arr_->u.array.values[i];                                           \
-      size_t o2_ = jr_push_index(r, i);                                               \
-      if (jr_object(r, e) < 0)                                                        \
-        return -1;                                                                    \
-      body;                                                                           \
-      jr_pop(r, o2_);                                                                 \
-    }                                                                                 \
-    jr_pop(r, o1_);                                                                   \
-  } while (0)
+/* ---- namespaces --------------------------------------------------------------- */
 
-static int enum_at(jr *r, const char *key, const char *value, const char *const *allowed,
-                   const char *what) {
-  size_t old = jr_push_key(r, key);
-  int rc = jr_enum(r, value, allowed, what);
-  jr_pop(r, old);
-  return rc;
+static int parse_namespace(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_namespace *ns = item;
+  (void)ctx;
+  if (jr_string(r, v, "type", JR_REQUIRED, &ns->type) < 0 ||
+      jr_check_enum(r, "type", ns->type, namespace_types, "namespace type") < 0 ||
+      jr_string(r, v, "path", JR_OPTIONAL, &ns->path) < 0)
+    return -1;
+  if (ns->path && !*ns->path) {
+    /* The Go bindings write "" for "no path": create a new namespace. */
+    free(ns->path);
+    ns->path = NULL;
+  }
+  return ns->path ? jr_check_absolute(r, "path", ns->path) : 0;
+}
+
+/* config-linux.md: a namespace type given twice is an error. */
+static int check_namespaces_unique(jr *r, const oci_linux *l) {
+  uint32_t seen = 0; /* one bit per namespace_types entry: linear in the array */
+  for (size_t i = 0; i < l->n_namespaces; i++) {
+    uint32_t bit = 1u << jr_enum_index(l->namespaces[i].type, namespace_types);
+    if (!(seen & bit)) {
+      seen |= bit;
+      continue;
+    }
+    size_t mark = jr_push_key(r, "namespaces");
+    jr_push_index(r, i);
+    int rc = jr_fail_at(r, "type", "namespace \"%s\" given twice", l->namespaces[i].type);
+    jr_pop(r, mark);
+    return rc;
+  }
+  return 0;
 }
 
 static int parse_namespaces(jr *r, yajl_val v, oci_linux *l) {
-  yajl_val arr = jr_get(v, "namespaces");
-  if (arr && YAJL_IS_ARRAY(arr))
-    l->namespaces = calloc(arr->u.array.len + 1, sizeof *l->namespaces);
-  FOR_EACH_ELEM(r, v, "namespaces", e, i, {
-    oci_namespace *ns = &l->namespaces[i];
-    l->n_namespaces = i + 1;
-    if (jr_str(r, e, "type", true, &ns->type) < 0 || jr_str(r, e, "path", false, &ns->path) < 0 ||
-        enum_at(r, "type", ns->type, ns_types, "namespace type") < 0)
-      return -1;
-    for (size_t k = 0; k < i; k++)
-      if (strcmp(l->namespaces[k].type, ns->type) == 0) {
-        size_t o = jr_push_key(r, "type");
-        return jr_fail(r, "namespace \"%s\" given twice", ns->type);
-        jr_pop(r, o);
-      }
-  });
-  return 0;
+  if (JR_OBJECT_ARRAY(r, v, "namespaces", parse_namespace, NULL, l->namespaces, l->n_namespaces) <
+      0)
+    return -1;
+  return check_namespaces_unique(r, l);
 }
 
-static int parse_time_offset(jr *r, yajl_val obj, const char *key, oci_time_offset *t) {
-  yajl_val v = jr_get(obj, key);
-  if (!v)
-    return 0;
-  size_t old = jr_push_key(r, key);
-  uint64_t ns = 0;
-  if (jr_object(r, v) < 0 || jr_i64(r, v, "secs", false, INT64_MIN, INT64_MAX, &t->secs, NULL) < 0 ||
-      jr_u64(r, v, "nanosecs", false, UINT32_MAX, &ns, NULL) < 0)
+/* ---- time offsets ---------------------------------------------------------------- */
+
+static int parse_time_offset(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_time_offset *t = item;
+  (void)ctx;
+  if (jr_i64(r, v, "secs", JR_OPTIONAL, &t->secs, NULL) < 0 ||
+      jr_u32(r, v, "nanosecs", JR_OPTIONAL, &t->nanosecs, NULL) < 0)
     return -1;
-  t->nanosecs = (uint32_t)ns;
   t->present = true;
-  jr_pop(r, old);
   return 0;
 }
 
-static int parse_devices(jr *r, yajl_val v, oci_linux *l) {
-  yajl_val arr = jr_get(v, "devices");
-  if (arr && YAJL_IS_ARRAY(arr))
-    l->devices = calloc(arr->u.array.len + 1, sizeof *l->devices);
-  FOR_EACH_ELEM(r, v, "devices", e, i, {
-    oci_device *d = &l->devices[i];
-    l->n_devices = i + 1;
-    uint64_t mode = 0;
-    if (jr_str(r, e, "type", true, &d->type) < 0 || jr_str(r, e, "path", true, &d->path) < 0 ||
-        enum_at(r, "type", d->type, device_types, "device type") < 0 ||
-        jr_i64(r, e, "major", false, INT64_MIN, INT64_MAX, &d->major, &d->has_major) < 0 ||
-        jr_i64(r, e, "minor", false, INT64_MIN, INT64_MAX, &d->minor, &d->has_minor) < 0 ||
-        jr_u64(r, e, "fileMode", false, 0777, &mode, &d->has_file_mode) < 0 ||
-        JR_U32(r, e, "uid", false, &d->uid, &d->has_uid) < 0 ||
-        JR_U32(r, e, "gid", false, &d->gid, &d->has_gid) < 0)
-      return -1;
-    d->file_mode = (uint32_t)mode;
-  });
+/* Clocks other than these two are not in the spec and are ignored. */
+static int parse_time_offsets(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_linux *l = item;
+  (void)ctx;
+  if (jr_embedded_object(r, v, "boottime", parse_time_offset, &l->time_boottime, NULL) < 0 ||
+      jr_embedded_object(r, v, "monotonic", parse_time_offset, &l->time_monotonic, NULL) < 0)
+    return -1;
   return 0;
 }
 
-static int parse_net_devices(jr *r, yajl_val v, oci_linux *l) {
-  yajl_val m = jr_get(v, "netDevices");
-  if (!m)
+/* ---- devices -------------------------------------------------------------------- */
+
+static int parse_device(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_device *d = item;
+  (void)ctx;
+  if (jr_string(r, v, "type", JR_REQUIRED, &d->type) < 0 ||
+      jr_check_enum(r, "type", d->type, device_types, "device type") < 0 ||
+      jr_string(r, v, "path", JR_REQUIRED, &d->path) < 0)
+    return -1;
+  /* major and minor are REQUIRED unless the type is p (a FIFO). */
+  jr_need numbers = strcmp(d->type, "p") == 0 ? JR_OPTIONAL : JR_REQUIRED;
+  if (jr_i64(r, v, "major", numbers, &d->major, &d->has_major) < 0 ||
+      jr_i64(r, v, "minor", numbers, &d->minor, &d->has_minor) < 0)
+    return -1;
+  uint64_t mode = 0;
+  if (jr_uint(r, v, "fileMode", JR_OPTIONAL, 0, 0777, &mode, &d->has_file_mode) < 0 ||
+      jr_u32(r, v, "uid", JR_OPTIONAL, &d->uid, &d->has_uid) < 0 ||
+      jr_u32(r, v, "gid", JR_OPTIONAL, &d->gid, &d->has_gid) < 0)
+    return -1;
+  d->file_mode = (uint32_t)mode;
+  return 0;
+}
+
+static int parse_net_device(jr *r, const char *key, yajl_val v, void *item, void *ctx) {
+  oci_net_device *d = item;
+  (void)ctx;
+  d->host_name = strdup(key);
+  if (!d->host_name)
+    return jr_oom(r);
+  return jr_string(r, v, "name", JR_OPTIONAL, &d->name);
+}
+
+/* ---- small objects ---------------------------------------------------------------- */
+
+static int check_no_newline(jr *r, const char *key, const char *s) {
+  if (!s || !strchr(s, '\n'))
     return 0;
-  size_t old = jr_push_key(r, "netDevices");
-  if (jr_object(r, m) < 0)
-    return -1;
-  l->net_devices = calloc(m->u.object.len + 1, sizeof *l->net_devices);
-  for (size_t i = 0; i < m->u.object.len; i++) {
-    oci_net_device *d = &l->net_devices[i];
-    l->n_net_devices = i + 1;
-    d->host_name = strdup(m->u.object.keys[i]);
-    size_t o2 = jr_push_key(r, m->u.object.keys[i]);
-    yajl_val e = m->u.object.values[i];
-    if (jr_object(r, e) < 0 || jr_str(r, e, "name", false, &d->name) < 0)
-      return -1;
-    jr_pop(r, o2);
-  }
-  jr_pop(r, old);
-  return 0;
+  return jr_fail_at(r, key, "must not contain a newline");
 }
 
-static int parse_seccomp(jr *r, yajl_val v, oci_seccomp *s) {
-  if (jr_object(r, v) < 0 || jr_str(r, v, "defaultAction", true, &s->default_action) < 0 ||
-      enum_at(r, "defaultAction", s->default_action, seccomp_actions, "action") < 0 ||
-      JR_U32(r, v, "defaultErrnoRet", false, &s->default_errno_ret, &s->has_default_errno_ret) < 0 ||
-      jr_strv(r, v, "architectures", &s->architectures, &s->n_architectures, NULL) < 0 ||
-      jr_strv(r, v, "flags", &s->flags, &s->n_flags, NULL) < 0 ||
-      jr_str(r, v, "listenerPath", false, &s->listener_path) < 0 ||
-      jr_str(r, v, "listenerMetadata", false, &s->listener_metadata) < 0)
+static int parse_intel_rdt(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_intel_rdt *rdt = item;
+  (void)ctx;
+  if (jr_string(r, v, "closID", JR_OPTIONAL, &rdt->clos_id) < 0 ||
+      jr_strings(r, v, "schemata", &rdt->schemata, &rdt->n_schemata, NULL) < 0 ||
+      jr_string(r, v, "l3CacheSchema", JR_OPTIONAL, &rdt->l3_cache_schema) < 0 ||
+      jr_string(r, v, "memBwSchema", JR_OPTIONAL, &rdt->mem_bw_schema) < 0 ||
+      jr_bool(r, v, "enableMonitoring", JR_OPTIONAL, &rdt->enable_monitoring, NULL) < 0)
     return -1;
-  for (size_t i = 0; i < s->n_architectures; i++) {
-    size_t o1 = jr_push_key(r, "architectures"), o2 = jr_push_index(r, i);
-    if (jr_enum(r, s->architectures[i], seccomp_archs, "architecture") < 0)
-      return -1;
-    jr_pop(r, o2);
-    jr_pop(r, o1);
-  }
-  for (size_t i = 0; i < s->n_flags; i++) {
-    size_t o1 = jr_push_key(r, "flags"), o2 = jr_push_index(r, i);
-    if (jr_enum(r, s->flags[i], seccomp_flags, "seccomp flag") < 0)
-      return -1;
-    jr_pop(r, o2);
-    jr_pop(r, o1);
-  }
-  yajl_val arr = jr_get(v, "syscalls");
-  if (arr && YAJL_IS_ARRAY(arr))
-    s->syscalls = calloc(arr->u.array.len + 1, sizeof *s->syscalls);
-  FOR_EACH_ELEM(r, v, "syscalls", e, i, {
-    oci_seccomp_syscall *sc = &s->syscalls[i];
-    s->n_syscalls = i + 1;
-    bool has_names = false;
-    if (jr_strv(r, e, "names", &sc->names, &sc->n_names, &has_names) < 0 ||
-        jr_str(r, e, "action", true, &sc->action) < 0 ||
-        enum_at(r, "action", sc->action, seccomp_actions, "action") < 0 ||
-        JR_U32(r, e, "errnoRet", false, &sc->errno_ret, &sc->has_errno_ret) < 0)
-      return -1;
-    if (!has_names || sc->n_names == 0) {
-      size_t o = jr_push_key(r, "names");
-      return jr_fail(r, has_names ? "must name at least one syscall" : "missing required field");
-      jr_pop(r, o);
+  for (size_t i = 0; i < rdt->n_schemata; i++)
+    if (strchr(rdt->schemata[i], '\n')) {
+      size_t mark = jr_push_key(r, "schemata");
+      jr_push_index(r, i);
+      int rc = jr_fail(r, "must not contain a newline");
+      jr_pop(r, mark);
+      return rc;
     }
-    yajl_val args = jr_get(e, "args");
-    if (args && YAJL_IS_ARRAY(args))
-      sc->args = calloc(args->u.array.len + 1, sizeof *sc->args);
-    FOR_EACH_ELEM(r, e, "args", a, k, {
-      oci_seccomp_arg *ar = &sc->args[k];
-      sc->n_args = k + 1;
-      if (JR_U32(r, a, "index", true, &ar->index, NULL) < 0 ||
-          jr_u64(r, a, "value", true, UINT64_MAX, &ar->value, NULL) < 0 ||
-          jr_u64(r, a, "valueTwo", false, UINT64_MAX, &ar->value_two, NULL) < 0 ||
-          jr_str(r, a, "op", true, &ar->op) < 0 ||
-          enum_at(r, "op", ar->op, seccomp_ops, "operator") < 0)
-        return -1;
-    });
-  });
-  return 0;
+  if (rdt->mem_bw_schema && strncmp(rdt->mem_bw_schema, "MB:", 3) != 0)
+    return jr_fail_at(r, "memBwSchema", "must start with \"MB:\", got \"%s\"", rdt->mem_bw_schema);
+  return check_no_newline(r, "memBwSchema", rdt->mem_bw_schema);
 }
 
-static int parse_small_objects(jr *r, yajl_val v, oci_linux *l) {
-  yajl_val x;
-  if ((x = jr_get(v, "intelRdt"))) {
-    size_t old = jr_push_key(r, "intelRdt");
-    oci_intel_rdt *i = l->intel_rdt = calloc(1, sizeof *i);
-    if (jr_object(r, x) < 0 || jr_str(r, x, "closID", false, &i->clos_id) < 0 ||
-        jr_strv(r, x, "schemata", &i->schemata, &i->n_schemata, NULL) < 0 ||
-        jr_str(r, x, "l3CacheSchema", false, &i->l3_cache_schema) < 0 ||
-        jr_str(r, x, "memBwSchema", false, &i->mem_bw_schema) < 0 ||
-        jr_bool(r, x, "enableMonitoring", &i->enable_monitoring, NULL) < 0)
-      return -1;
-    if (i->mem_bw_schema && strncmp(i->mem_bw_schema, "MB:", 3) != 0) {
-      jr_push_key(r, "memBwSchema");
-      return jr_fail(r, "must start with \"MB:\"");
-    }
-    jr_pop(r, old);
-  }
-  if ((x = jr_get(v, "memoryPolicy"))) {
-    size_t old = jr_push_key(r, "memoryPolicy");
-    oci_memory_policy *m = l->memory_policy = calloc(1, sizeof *m);
-    if (jr_object(r, x) < 0 || jr_str(r, x, "mode", true, &m->mode) < 0 ||
-        enum_at(r, "mode", m->mode, mpol_modes, "memory policy mode") < 0 ||
-        jr_str(r, x, "nodes", false, &m->nodes) < 0 ||
-        jr_strv(r, x, "flags", &m->flags, &m->n_flags, NULL) < 0)
-      return -1;
-    for (size_t i = 0; i < m->n_flags; i++) {
-      size_t o1 = jr_push_key(r, "flags"), o2 = jr_push_index(r, i);
-      if (jr_enum(r, m->flags[i], mpol_flags, "memory policy flag") < 0)
-        return -1;
-      jr_pop(r, o2);
-      jr_pop(r, o1);
-    }
-    jr_pop(r, old);
-  }
-  if ((x = jr_get(v, "personality"))) {
-    size_t old = jr_push_key(r, "personality");
-    oci_personality *p = l->personality = calloc(1, sizeof *p);
-    if (jr_object(r, x) < 0 || jr_str(r, x, "domain", false, &p->domain) < 0 ||
-        (p->domain && enum_at(r, "domain", p->domain, personality_domains, "personality domain") < 0) ||
-        jr_strv(r, x, "flags", &p->flags, &p->n_flags, NULL) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  if ((x = jr_get(v, "timeOffsets"))) {
-    size_t old = jr_push_key(r, "timeOffsets");
-    if (jr_object(r, x) < 0 || parse_time_offset(r, x, "boottime", &l->time_boottime) < 0 ||
-        parse_time_offset(r, x, "monotonic", &l->time_monotonic) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  return 0;
-}
-
-int parse_linux_object(jr *r, yajl_val v, oci_linux *l) {
-  if (jr_object(r, v) < 0 || parse_namespaces(r, v, l) < 0 ||
-      jr_idmaps(r, v, "uidMappings", &l->uid_mappings, &l->n_uid_mappings) < 0 ||
-      jr_idmaps(r, v, "gidMappings", &l->gid_mappings, &l->n_gid_mappings) < 0 ||
-      parse_devices(r, v, l) < 0 || parse_net_devices(r, v, l) < 0 ||
-      jr_str(r, v, "cgroupsPath", false, &l->cgroups_path) < 0 ||
-      jr_str(r, v, "rootfsPropagation", false, &l->rootfs_propagation) < 0 ||
-      jr_map(r, v, "sysctl", &l->sysctl) < 0 ||
-      jr_strv(r, v, "maskedPaths", &l->masked_paths, &l->n_masked_paths, &l->has_masked_paths) < 0 ||
-      jr_strv(r, v, "readonlyPaths", &l->readonly_paths, &l->n_readonly_paths,
-              &l->has_readonly_paths) < 0 ||
-      jr_str(r, v, "mountLabel", false, &l->mount_label) < 0 || parse_small_objects(r, v, l) < 0)
+static int parse_memory_policy(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_memory_policy *m = item;
+  (void)ctx;
+  if (jr_string(r, v, "mode", JR_REQUIRED, &m->mode) < 0 ||
+      jr_check_enum(r, "mode", m->mode, mpol_modes, "memory policy mode") < 0 ||
+      jr_string(r, v, "nodes", JR_OPTIONAL, &m->nodes) < 0 ||
+      jr_strings(r, v, "flags", &m->flags, &m->n_flags, NULL) < 0 ||
+      jr_check_enum_list(r, "flags", m->flags, m->n_flags, mpol_flags, "memory policy flag") < 0)
     return -1;
-  if (l->rootfs_propagation && *l->rootfs_propagation &&
-      enum_at(r, "rootfsPropagation", l->rootfs_propagation, propagations, "propagation") < 0)
+  return 0;
+}
+
+/* Flags are checked where they are applied (linux/process.c). */
+static int parse_personality(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_personality *p = item;
+  (void)ctx;
+  if (jr_string(r, v, "domain", JR_REQUIRED, &p->domain) < 0 ||
+      jr_check_enum(r, "domain", p->domain, personality_domains, "personality domain") < 0 ||
+      jr_strings(r, v, "flags", &p->flags, &p->n_flags, NULL) < 0)
     return -1;
-  yajl_val x;
-  if ((x = jr_get(v, "resources"))) {
-    size_t old = jr_push_key(r, "resources");
-    l->resources = calloc(1, sizeof *l->resources);
-    if (parse_resources_object(r, x, l->resources) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  if ((x = jr_get(v, "seccomp"))) {
-    size_t old = jr_push_key(r, "seccomp");
-    l->seccomp = calloc(1, sizeof *l->seccomp);
-    if (parse_seccomp(r, x, l->seccomp) < 0)
-      return -1;
-    jr_pop(r, old);
+  return 0;
+}
+
+/* ---- paths ---------------------------------------------------------------------------- */
+
+static int check_absolute_list(jr *r, const char *key, char *const *paths, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (paths[i][0] == '/')
+      continue;
+    size_t mark = jr_push_key(r, key);
+    jr_push_index(r, i);
+    int rc = jr_check_absolute(r, NULL, paths[i]);
+    jr_pop(r, mark);
+    return rc;
   }
   return 0;
 }
 
-static void seccomp_free(oci_seccomp *s) {
-  if (!s)
+static int parse_paths(jr *r, yajl_val v, oci_linux *l) {
+  if (jr_strings(r, v, "maskedPaths", &l->masked_paths, &l->n_masked_paths, &l->has_masked_paths) <
+          0 ||
+      check_absolute_list(r, "maskedPaths", l->masked_paths, l->n_masked_paths) < 0 ||
+      jr_strings(r, v, "readonlyPaths", &l->readonly_paths, &l->n_readonly_paths,
+                 &l->has_readonly_paths) < 0 ||
+      check_absolute_list(r, "readonlyPaths", l->readonly_paths, l->n_readonly_paths) < 0)
+    return -1;
+  return 0;
+}
+
+static int parse_propagation(jr *r, yajl_val v, oci_linux *l) {
+  if (jr_string(r, v, "rootfsPropagation", JR_OPTIONAL, &l->rootfs_propagation) < 0)
+    return -1;
+  if (l->rootfs_propagation && !*l->rootfs_propagation) {
+    /* "" is the Go bindings' "unset". */
+    free(l->rootfs_propagation);
+    l->rootfs_propagation = NULL;
+  }
+  if (!l->rootfs_propagation)
+    return 0;
+  return jr_check_enum(r, "rootfsPropagation", l->rootfs_propagation, propagations,
+                       "rootfs propagation");
+}
+
+/* ---- the linux object ------------------------------------------------------------------ */
+
+static int parse_resources_item(jr *r, yajl_val v, void *item, void *ctx) {
+  (void)ctx;
+  return parse_resources_object(r, v, item);
+}
+
+int parse_linux_object(jr *r, yajl_val v, void *linux_, void *ctx) {
+  oci_linux *l = linux_;
+  (void)ctx;
+  if (parse_namespaces(r, v, l) < 0 ||
+      parse_id_mappings(r, v, "uidMappings", &l->uid_mappings, &l->n_uid_mappings) < 0 ||
+      parse_id_mappings(r, v, "gidMappings", &l->gid_mappings, &l->n_gid_mappings) < 0 ||
+      jr_embedded_object(r, v, "timeOffsets", parse_time_offsets, l, NULL) < 0 ||
+      JR_OBJECT_ARRAY(r, v, "devices", parse_device, NULL, l->devices, l->n_devices) < 0 ||
+      JR_OBJECT_MAP(r, v, "netDevices", parse_net_device, NULL, l->net_devices, l->n_net_devices) <
+          0 ||
+      jr_string(r, v, "cgroupsPath", JR_OPTIONAL, &l->cgroups_path) < 0 ||
+      JR_SUB_OBJECT(r, v, "resources", parse_resources_item, NULL, l->resources) < 0 ||
+      parse_propagation(r, v, l) < 0 ||
+      JR_SUB_OBJECT(r, v, "seccomp", parse_seccomp_object, NULL, l->seccomp) < 0 ||
+      jr_string_map(r, v, "sysctl", &l->sysctl) < 0 || parse_paths(r, v, l) < 0 ||
+      jr_string(r, v, "mountLabel", JR_OPTIONAL, &l->mount_label) < 0 ||
+      JR_SUB_OBJECT(r, v, "intelRdt", parse_intel_rdt, NULL, l->intel_rdt) < 0 ||
+      JR_SUB_OBJECT(r, v, "memoryPolicy", parse_memory_policy, NULL, l->memory_policy) < 0 ||
+      JR_SUB_OBJECT(r, v, "personality", parse_personality, NULL, l->personality) < 0)
+    return -1;
+  return 0;
+}
+
+static void intel_rdt_free(oci_intel_rdt *rdt) {
+  if (!rdt)
     return;
-  free(s->default_action);
-  jr_strv_free(s->architectures, s->n_architectures);
-  jr_strv_free(s->flags, s->n_flags);
-  free(s->listener_path);
-  free(s->listener_metadata);
-  for (size_t i = 0; i < s->n_syscalls; i++) {
-    jr_strv_free(s->syscalls[i].names, s->syscalls[i].n_names);
-    free(s->syscalls[i].action);
-    for (size_t k = 0; k < s->syscalls[i].n_args; k++)
-      free(s->syscalls[i].args[k].op);
-    free(s->syscalls[i].args);
-  }
-  free(s->syscalls);
-  free(s);
+  free(rdt->clos_id);
+  jr_strv_free(rdt->schemata, rdt->n_schemata);
+  free(rdt->l3_cache_schema);
+  free(rdt->mem_bw_schema);
+  free(rdt);
+}
+
+static void memory_policy_free(oci_memory_policy *m) {
+  if (!m)
+    return;
+  free(m->mode);
+  free(m->nodes);
+  jr_strv_free(m->flags, m->n_flags);
+  free(m);
+}
+
+static void personality_free(oci_personality *p) {
+  if (!p)
+    return;
+  free(p->domain);
+  jr_strv_free(p->flags, p->n_flags);
+  free(p);
 }
 
 void linux_free(oci_linux *l) {
@@ -325,33 +290,15 @@ void linux_free(oci_linux *l) {
   }
   free(l->net_devices);
   free(l->cgroups_path);
-  if (l->resources) {
-    resources_fields_free(l->resources);
-    free(l->resources);
-  }
+  oci_resources_free(l->resources);
   free(l->rootfs_propagation);
   seccomp_free(l->seccomp);
   jr_map_free(&l->sysctl);
   jr_strv_free(l->masked_paths, l->n_masked_paths);
   jr_strv_free(l->readonly_paths, l->n_readonly_paths);
   free(l->mount_label);
-  if (l->intel_rdt) {
-    free(l->intel_rdt->clos_id);
-    jr_strv_free(l->intel_rdt->schemata, l->intel_rdt->n_schemata);
-    free(l->intel_rdt->l3_cache_schema);
-    free(l->intel_rdt->mem_bw_schema);
-    free(l->intel_rdt);
-  }
-  if (l->memory_policy) {
-    free(l->memory_policy->mode);
-    free(l->memory_policy->nodes);
-    jr_strv_free(l->memory_policy->flags, l->memory_policy->n_flags);
-    free(l->memory_policy);
-  }
-  if (l->personality) {
-    free(l->personality->domain);
-    jr_strv_free(l->personality->flags, l->personality->n_flags);
-    free(l->personality);
-  }
+  intel_rdt_free(l->intel_rdt);
+  memory_policy_free(l->memory_policy);
+  personality_free(l->personality);
   free(l);
 }

@@ -1,5 +1,5 @@
-/* config-linux.md "Control groups": linux.resources, also resources.json of
- * `rt update -r`. */
+/* config-linux.md "Control groups": linux.resources, which is also the
+ * whole of resources.json for `rt update -r`. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -8,114 +8,125 @@
 #include "libocispec/json_read.h"
 #include "libocispec/parse_internal.h"
 
-static int sub(jr *r, yajl_val v, const char *key, yajl_val *out, size_t *old) {
-  *out = jr_get(v, key);
-  if (!*out)
-    return 0;
-  *old = jr_push_key(r, key);
-  if (jr_object(r, *out) < 0)
-    return -1;
-  return 1;
-}
+/* ---- devices ------------------------------------------------------------------ */
 
-static int parse_memory(jr *r, yajl_val m, oci_memory *mem) {
-  uint64_t sw = 0;
-  if (jr_i64(r, m, "limit", false, INT64_MIN, INT64_MAX, &mem->limit, &mem->has_limit) < 0 ||
-      jr_i64(r, m, "reservation", false, INT64_MIN, INT64_MAX, &mem->reservation, &mem->has_reservation) < 0 ||
-      jr_i64(r, m, "swap", false, INT64_MIN, INT64_MAX, &mem->swap, &mem->has_swap) < 0 ||
-      jr_i64(r, m, "kernel", false, INT64_MIN, INT64_MAX, &mem->kernel, &mem->has_kernel) < 0 ||
-      jr_i64(r, m, "kernelTCP", false, INT64_MIN, INT64_MAX, &mem->kernel_tcp, &mem->has_kernel_tcp) < 0 ||
-      jr_u64(r, m, "swappiness", false, UINT64_MAX, &sw, &mem->has_swappiness) < 0 ||
-      jr_bool(r, m, "disableOOMKiller", &mem->disable_oom_killer, &mem->has_disable_oom_killer) < 0 ||
-      jr_bool(r, m, "useHierarchy", &mem->use_hierarchy, &mem->has_use_hierarchy) < 0 ||
-      jr_bool(r, m, "checkBeforeUpdate", &mem->check_before_update, &mem->has_check_before_update) < 0)
+static int parse_device_rule(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_device_cgroup *d = item;
+  (void)ctx;
+  if (jr_bool(r, v, "allow", JR_REQUIRED, &d->allow, NULL) < 0 ||
+      jr_string(r, v, "type", JR_OPTIONAL, &d->type) < 0 ||
+      jr_i64(r, v, "major", JR_OPTIONAL, &d->major, &d->has_major) < 0 ||
+      jr_i64(r, v, "minor", JR_OPTIONAL, &d->minor, &d->has_minor) < 0 ||
+      jr_string(r, v, "access", JR_OPTIONAL, &d->access) < 0)
     return -1;
-  mem->swappiness = sw;
+  /* Unset or "" type means all (a); access is a composition of r, w, m. */
+  if (d->type && *d->type && (strlen(d->type) != 1 || !strchr("acb", d->type[0])))
+    return jr_fail_at(r, "type", "unknown device type \"%s\" (expected one of a, c, b)", d->type);
+  if (d->access && strspn(d->access, "rwm") != strlen(d->access))
+    return jr_fail_at(r, "access", "invalid access \"%s\" (expected a combination of r, w, m)",
+                      d->access);
   return 0;
 }
 
-static int parse_cpu(jr *r, yajl_val c, oci_cpu *cpu) {
-  return jr_u64(r, c, "shares", false, UINT64_MAX, &cpu->shares, &cpu->has_shares) < 0 ||
-                 jr_i64(r, c, "quota", false, INT64_MIN, INT64_MAX, &cpu->quota, &cpu->has_quota) < 0 ||
-                 jr_u64(r, c, "burst", false, UINT64_MAX, &cpu->burst, &cpu->has_burst) < 0 ||
-                 jr_u64(r, c, "period", false, UINT64_MAX, &cpu->period, &cpu->has_period) < 0 ||
-                 jr_i64(r, c, "realtimeRuntime", false, INT64_MIN, INT64_MAX, &cpu->realtime_runtime,
-                        &cpu->has_realtime_runtime) < 0 ||
-                 jr_u64(r, c, "realtimePeriod", false, UINT64_MAX, &cpu->realtime_period,
-                        &cpu->has_realtime_period) < 0 ||
-                 jr_str(r, c, "cpus", false, &cpu->cpus) < 0 ||
-                 jr_str(r, c, "mems", false, &cpu->mems) < 0 ||
-                 jr_i64(r, c, "idle", false, INT64_MIN, INT64_MAX, &cpu->idle, &cpu->has_idle) < 0
-             ? -1
-             : 0;
+/* ---- memory, cpu, pids ------------------------------------------------------------ */
+
+static int parse_memory(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_memory *m = item;
+  (void)ctx;
+  if (jr_i64(r, v, "limit", JR_OPTIONAL, &m->limit, &m->has_limit) < 0 ||
+      jr_i64(r, v, "reservation", JR_OPTIONAL, &m->reservation, &m->has_reservation) < 0 ||
+      jr_i64(r, v, "swap", JR_OPTIONAL, &m->swap, &m->has_swap) < 0 ||
+      jr_i64(r, v, "kernel", JR_OPTIONAL, &m->kernel, &m->has_kernel) < 0 ||
+      jr_i64(r, v, "kernelTCP", JR_OPTIONAL, &m->kernel_tcp, &m->has_kernel_tcp) < 0 ||
+      jr_u64(r, v, "swappiness", JR_OPTIONAL, &m->swappiness, &m->has_swappiness) < 0 ||
+      jr_bool(r, v, "disableOOMKiller", JR_OPTIONAL, &m->disable_oom_killer,
+              &m->has_disable_oom_killer) < 0 ||
+      jr_bool(r, v, "useHierarchy", JR_OPTIONAL, &m->use_hierarchy, &m->has_use_hierarchy) < 0 ||
+      jr_bool(r, v, "checkBeforeUpdate", JR_OPTIONAL, &m->check_before_update,
+              &m->has_check_before_update) < 0)
+    return -1;
+  return 0;
 }
 
-static int parse_throttle(jr *r, yajl_val b, const char *key, oci_blkio_throttle_device **out,
+static int parse_cpu(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_cpu *c = item;
+  (void)ctx;
+  if (jr_u64(r, v, "shares", JR_OPTIONAL, &c->shares, &c->has_shares) < 0 ||
+      jr_i64(r, v, "quota", JR_OPTIONAL, &c->quota, &c->has_quota) < 0 ||
+      jr_u64(r, v, "burst", JR_OPTIONAL, &c->burst, &c->has_burst) < 0 ||
+      jr_u64(r, v, "period", JR_OPTIONAL, &c->period, &c->has_period) < 0 ||
+      jr_i64(r, v, "realtimeRuntime", JR_OPTIONAL, &c->realtime_runtime, &c->has_realtime_runtime) <
+          0 ||
+      jr_u64(r, v, "realtimePeriod", JR_OPTIONAL, &c->realtime_period, &c->has_realtime_period) <
+          0 ||
+      jr_string(r, v, "cpus", JR_OPTIONAL, &c->cpus) < 0 ||
+      jr_string(r, v, "mems", JR_OPTIONAL, &c->mems) < 0 ||
+      jr_i64(r, v, "idle", JR_OPTIONAL, &c->idle, &c->has_idle) < 0)
+    return -1;
+  return 0;
+}
+
+static int parse_pids(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_resources *res = item;
+  (void)ctx;
+  if (jr_i64(r, v, "limit", JR_REQUIRED, &res->pids_limit, NULL) < 0)
+    return -1;
+  res->has_pids = true;
+  return 0;
+}
+
+/* ---- block I/O ----------------------------------------------------------------------- */
+
+static int parse_weight_device(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_blkio_weight_device *d = item;
+  (void)ctx;
+  if (jr_i64(r, v, "major", JR_REQUIRED, &d->major, NULL) < 0 ||
+      jr_i64(r, v, "minor", JR_REQUIRED, &d->minor, NULL) < 0 ||
+      jr_u16(r, v, "weight", JR_OPTIONAL, &d->weight, &d->has_weight) < 0 ||
+      jr_u16(r, v, "leafWeight", JR_OPTIONAL, &d->leaf_weight, &d->has_leaf_weight) < 0)
+    return -1;
+  if (!d->has_weight && !d->has_leaf_weight)
+    return jr_fail(r, "at least one of weight and leafWeight is required");
+  return 0;
+}
+
+static int parse_throttle_device(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_blkio_throttle_device *d = item;
+  (void)ctx;
+  if (jr_i64(r, v, "major", JR_REQUIRED, &d->major, NULL) < 0 ||
+      jr_i64(r, v, "minor", JR_REQUIRED, &d->minor, NULL) < 0 ||
+      jr_u64(r, v, "rate", JR_REQUIRED, &d->rate, NULL) < 0)
+    return -1;
+  return 0;
+}
+
+static int parse_throttle(jr *r, yajl_val v, const char *key, oci_blkio_throttle_device **out,
                           size_t *n) {
-  yajl_val arr = jr_get(b, key);
-  if (!arr)
-    return 0;
-  size_t old = jr_push_key(r, key);
-  if (!YAJL_IS_ARRAY(arr))
-    return jr_fail(r, "expected an array, got %s", jr_type_name(arr));
-  *out = calloc(arr->u.array.len + 1, sizeof **out);
-  for (size_t i = 0; i < arr->u.array.len; i++) {
-    yajl_val e = arr->u.array.values[i];
-    size_t o2 = jr_push_index(r, i);
-    oci_blkio_throttle_device *d = &(*out)[i];
-    *n = i + 1;
-    if (jr_object(r, e) < 0 || jr_i64(r, e, "major", true, INT64_MIN, INT64_MAX, &d->major, NULL) < 0 ||
-        jr_i64(r, e, "minor", true, INT64_MIN, INT64_MAX, &d->minor, NULL) < 0 ||
-        jr_u64(r, e, "rate", false, UINT64_MAX, &d->rate, NULL) < 0)
-      return -1;
-    jr_pop(r, o2);
-  }
-  jr_pop(r, old);
+  return JR_OBJECT_ARRAY(r, v, key, parse_throttle_device, NULL, *out, *n);
+}
+
+static int parse_block_io(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_blkio *b = item;
+  (void)ctx;
+  if (jr_u16(r, v, "weight", JR_OPTIONAL, &b->weight, &b->has_weight) < 0 ||
+      jr_u16(r, v, "leafWeight", JR_OPTIONAL, &b->leaf_weight, &b->has_leaf_weight) < 0 ||
+      JR_OBJECT_ARRAY(r, v, "weightDevice", parse_weight_device, NULL, b->weight_device,
+                      b->n_weight_device) < 0 ||
+      parse_throttle(r, v, "throttleReadBpsDevice", &b->throttle_read_bps,
+                     &b->n_throttle_read_bps) < 0 ||
+      parse_throttle(r, v, "throttleWriteBpsDevice", &b->throttle_write_bps,
+                     &b->n_throttle_write_bps) < 0 ||
+      parse_throttle(r, v, "throttleReadIOPSDevice", &b->throttle_read_iops,
+                     &b->n_throttle_read_iops) < 0 ||
+      parse_throttle(r, v, "throttleWriteIOPSDevice", &b->throttle_write_iops,
+                     &b->n_throttle_write_iops) < 0)
+    return -1;
   return 0;
 }
 
-static int parse_blkio(jr *r, yajl_val b, oci_blkio *io) {
-  uint64_t w;
-  if (jr_u64(r, b, "weight", false, UINT16_MAX, &w, &io->has_weight) < 0)
-    return -1;
-  io->weight = (uint16_t)w;
-  if (jr_u64(r, b, "leafWeight", false, UINT16_MAX, &w, &io->has_leaf_weight) < 0)
-    return -1;
-  io->leaf_weight = (uint16_t)w;
-  yajl_val arr = jr_get(b, "weightDevice");
-  if (arr) {
-    size_t old = jr_push_key(r, "weightDevice");
-    if (!YAJL_IS_ARRAY(arr))
-      return jr_fail(r, "expected an array, got %s", jr_type_name(arr));
-    io->weight_device = calloc(arr->u.array.len + 1, sizeof *io->weight_device);
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-      yajl_val e = arr->u.array.values[i];
-      size_t o2 = jr_push_index(r, i);
-      oci_blkio_weight_device *d = &io->weight_device[i];
-      io->n_weight_device = i + 1;
-      if (jr_object(r, e) < 0 || jr_i64(r, e, "major", true, INT64_MIN, INT64_MAX, &d->major, NULL) < 0 ||
-          jr_i64(r, e, "minor", true, INT64_MIN, INT64_MAX, &d->minor, NULL) < 0 ||
-          jr_u64(r, e, "weight", false, UINT16_MAX, &w, &d->has_weight) < 0)
-        return -1;
-      d->weight = (uint16_t)w;
-      if (jr_u64(r, e, "leafWeight", false, UINT16_MAX, &w, &d->has_leaf_weight) < 0)
-        return -1;
-      d->leaf_weight = (uint16_t)w;
-      jr_pop(r, o2);
-    }
-    jr_pop(r, old);
-  }
-  return parse_throttle(r, b, "throttleReadBpsDevice", &io->throttle_read_bps, &io->n_throttle_read_bps) < 0 ||
-                 parse_throttle(r, b, "throttleWriteBpsDevice", &io->throttle_write_bps,
-                                &io->n_throttle_write_bps) < 0 ||
-                 parse_throttle(r, b, "throttleReadIOPSDevice", &io->throttle_read_iops,
-                                &io->n_throttle_read_iops) < 0 ||
-                 parse_throttle(r, b, "throttleWriteIOPSDevice", &io->throttle_write_iops,
-                                &io->n_throttle_write_iops) < 0
-             ? -1
-             : 0;
-}
+/* ---- hugetlb, network, rdma ------------------------------------------------------------ */
 
+/* The schema's pattern ^[1-9][0-9]*[KMG]B$. */
 static bool valid_page_size(const char *s) {
   if (*s < '1' || *s > '9')
     return false;
@@ -124,140 +135,86 @@ static bool valid_page_size(const char *s) {
   return (s[0] == 'K' || s[0] == 'M' || s[0] == 'G') && s[1] == 'B' && s[2] == '\0';
 }
 
-static int parse_arrays(jr *r, yajl_val v, oci_resources *res) {
-  yajl_val arr = jr_get(v, "devices");
-  if (arr) {
-    size_t old = jr_push_key(r, "devices");
-    if (!YAJL_IS_ARRAY(arr))
-      return jr_fail(r, "expected an array, got %s", jr_type_name(arr));
-    res->devices = calloc(arr->u.array.len + 1, sizeof *res->devices);
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-      yajl_val e = arr->u.array.values[i];
-      size_t o2 = jr_push_index(r, i);
-      oci_device_cgroup *d = &res->devices[i];
-      res->n_devices = i + 1;
-      bool has_allow = false;
-      if (jr_object(r, e) < 0 || jr_bool(r, e, "allow", &d->allow, &has_allow) < 0)
-        return -1;
-      if (!has_allow) {
-        jr_push_key(r, "allow");
-        return jr_fail(r, "missing required field");
-      }
-      if (jr_str(r, e, "type", false, &d->type) < 0 ||
-          jr_i64(r, e, "major", false, INT64_MIN, INT64_MAX, &d->major, &d->has_major) < 0 ||
-          jr_i64(r, e, "minor", false, INT64_MIN, INT64_MAX, &d->minor, &d->has_minor) < 0 ||
-          jr_str(r, e, "access", false, &d->access) < 0)
-        return -1;
-      jr_pop(r, o2);
-    }
-    jr_pop(r, old);
-  }
-  arr = jr_get(v, "hugepageLimits");
-  if (arr) {
-    size_t old = jr_push_key(r, "hugepageLimits");
-    if (!YAJL_IS_ARRAY(arr))
-      return jr_fail(r, "expected an array, got %s", jr_type_name(arr));
-    res->hugepage_limits = calloc(arr->u.array.len + 1, sizeof *res->hugepage_limits);
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-      yajl_val e = arr->u.array.values[i];
-      size_t o2 = jr_push_index(r, i);
-      oci_hugepage_limit *h = &res->hugepage_limits[i];
-      res->n_hugepage_limits = i + 1;
-      if (jr_object(r, e) < 0 || jr_str(r, e, "pageSize", true, &h->page_size) < 0 ||
-          jr_u64(r, e, "limit", true, UINT64_MAX, &h->limit, NULL) < 0)
-        return -1;
-      if (!valid_page_size(h->page_size)) {
-        jr_push_key(r, "pageSize");
-        return jr_fail(r, "invalid page size \"%s\" (expected e.g. 2MB, 1GB)", h->page_size);
-      }
-      jr_pop(r, o2);
-    }
-    jr_pop(r, old);
-  }
+static int parse_hugepage_limit(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_hugepage_limit *h = item;
+  (void)ctx;
+  if (jr_string(r, v, "pageSize", JR_REQUIRED, &h->page_size) < 0)
+    return -1;
+  if (!valid_page_size(h->page_size))
+    return jr_fail_at(r, "pageSize", "invalid page size \"%s\" (expected e.g. 64KB, 2MB, 1GB)",
+                      h->page_size);
+  return jr_u64(r, v, "limit", JR_REQUIRED, &h->limit, NULL);
+}
+
+static int parse_net_priority(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_net_priority *p = item;
+  (void)ctx;
+  if (jr_string(r, v, "name", JR_REQUIRED, &p->name) < 0 ||
+      jr_u32(r, v, "priority", JR_REQUIRED, &p->priority, NULL) < 0)
+    return -1;
   return 0;
 }
 
-int parse_resources_object(jr *r, yajl_val v, oci_resources *res) {
-  if (jr_object(r, v) < 0 || parse_arrays(r, v, res) < 0 || jr_map(r, v, "unified", &res->unified) < 0)
+static int parse_network(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_network *n = item;
+  (void)ctx;
+  if (jr_u32(r, v, "classID", JR_OPTIONAL, &n->class_id, &n->has_class_id) < 0 ||
+      JR_OBJECT_ARRAY(r, v, "priorities", parse_net_priority, NULL, n->priorities,
+                      n->n_priorities) < 0)
     return -1;
-  yajl_val x;
-  size_t old = 0;
-  int s;
-  if ((s = sub(r, v, "memory", &x, &old)) < 0)
-    return -1;
-  if (s) {
-    res->memory = calloc(1, sizeof *res->memory);
-    if (parse_memory(r, x, res->memory) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  if ((s = sub(r, v, "cpu", &x, &old)) < 0)
-    return -1;
-  if (s) {
-    res->cpu = calloc(1, sizeof *res->cpu);
-    if (parse_cpu(r, x, res->cpu) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  if ((s = sub(r, v, "pids", &x, &old)) < 0)
-    return -1;
-  if (s) {
-    if (jr_i64(r, x, "limit", true, INT64_MIN, INT64_MAX, &res->pids_limit, NULL) < 0)
-      return -1;
-    res->has_pids = true;
-    jr_pop(r, old);
-  }
-  if ((s = sub(r, v, "blockIO", &x, &old)) < 0)
-    return -1;
-  if (s) {
-    res->block_io = calloc(1, sizeof *res->block_io);
-    if (parse_blkio(r, x, res->block_io) < 0)
-      return -1;
-    jr_pop(r, old);
-  }
-  if ((s = sub(r, v, "network", &x, &old)) < 0)
-    return -1;
-  if (s) {
-    oci_network *n = res->network = calloc(1, sizeof *n);
-    if (JR_U32(r, x, "classID", false, &n->class_id, &n->has_class_id) < 0)
-      return -1;
-    yajl_val arr = jr_get(x, "priorities");
-    if (arr) {
-      size_t o1 = jr_push_key(r, "priorities");
-      if (!YAJL_IS_ARRAY(arr))
-        return jr_fail(r, "expected an array, got %s", jr_type_name(arr));
-      n->priorities = calloc(arr->u.array.len + 1, sizeof *n->priorities);
-      for (size_t i = 0; i < arr->u.array.len; i++) {
-        yajl_val e = arr->u.array.values[i];
-        size_t o2 = jr_push_index(r, i);
-        n->n_priorities = i + 1;
-        if (jr_object(r, e) < 0 || jr_str(r, e, "name", true, &n->priorities[i].name) < 0 ||
-            JR_U32(r, e, "priority", true, &n->priorities[i].priority, NULL) < 0)
-          return -1;
-        jr_pop(r, o2);
-      }
-      jr_pop(r, o1);
-    }
-    jr_pop(r, old);
-  }
-  if ((s = sub(r, v, "rdma", &x, &old)) < 0)
-    return -1;
-  if (s) {
-    res->rdma = calloc(x->u.object.len + 1, sizeof *res->rdma);
-    for (size_t i = 0; i < x->u.object.len; i++) {
-      oci_rdma *d = &res->rdma[i];
-      res->n_rdma = i + 1;
-      d->device = strdup(x->u.object.keys[i]);
-      yajl_val e = x->u.object.values[i];
-      size_t o2 = jr_push_key(r, x->u.object.keys[i]);
-      if (jr_object(r, e) < 0 || JR_U32(r, e, "hcaHandles", false, &d->hca_handles, &d->has_hca_handles) < 0 ||
-          JR_U32(r, e, "hcaObjects", false, &d->hca_objects, &d->has_hca_objects) < 0)
-        return -1;
-      jr_pop(r, o2);
-    }
-    jr_pop(r, old);
-  }
   return 0;
+}
+
+static int parse_rdma(jr *r, const char *key, yajl_val v, void *item, void *ctx) {
+  oci_rdma *d = item;
+  (void)ctx;
+  d->device = strdup(key);
+  if (!d->device)
+    return jr_oom(r);
+  if (jr_u32(r, v, "hcaHandles", JR_OPTIONAL, &d->hca_handles, &d->has_hca_handles) < 0 ||
+      jr_u32(r, v, "hcaObjects", JR_OPTIONAL, &d->hca_objects, &d->has_hca_objects) < 0)
+    return -1;
+  if (!d->has_hca_handles && !d->has_hca_objects)
+    return jr_fail(r, "at least one of hcaHandles and hcaObjects is required");
+  return 0;
+}
+
+/* ---- the resources object ------------------------------------------------------------------ */
+
+int parse_resources_object(jr *r, yajl_val v, oci_resources *res) {
+  if (jr_expect_object(r, v) < 0 ||
+      JR_OBJECT_ARRAY(r, v, "devices", parse_device_rule, NULL, res->devices, res->n_devices) < 0 ||
+      JR_SUB_OBJECT(r, v, "memory", parse_memory, NULL, res->memory) < 0 ||
+      JR_SUB_OBJECT(r, v, "cpu", parse_cpu, NULL, res->cpu) < 0 ||
+      jr_embedded_object(r, v, "pids", parse_pids, res, NULL) < 0 ||
+      JR_SUB_OBJECT(r, v, "blockIO", parse_block_io, NULL, res->block_io) < 0 ||
+      JR_OBJECT_ARRAY(r, v, "hugepageLimits", parse_hugepage_limit, NULL, res->hugepage_limits,
+                      res->n_hugepage_limits) < 0 ||
+      JR_SUB_OBJECT(r, v, "network", parse_network, NULL, res->network) < 0 ||
+      JR_OBJECT_MAP(r, v, "rdma", parse_rdma, NULL, res->rdma, res->n_rdma) < 0 ||
+      jr_string_map(r, v, "unified", &res->unified) < 0)
+    return -1;
+  return 0;
+}
+
+static void block_io_free(oci_blkio *b) {
+  if (!b)
+    return;
+  free(b->weight_device);
+  free(b->throttle_read_bps);
+  free(b->throttle_write_bps);
+  free(b->throttle_read_iops);
+  free(b->throttle_write_iops);
+  free(b);
+}
+
+static void network_free(oci_network *n) {
+  if (!n)
+    return;
+  for (size_t i = 0; i < n->n_priorities; i++)
+    free(n->priorities[i].name);
+  free(n->priorities);
+  free(n);
 }
 
 void resources_fields_free(oci_resources *res) {
@@ -272,23 +229,11 @@ void resources_fields_free(oci_resources *res) {
     free(res->cpu->mems);
     free(res->cpu);
   }
-  if (res->block_io) {
-    free(res->block_io->weight_device);
-    free(res->block_io->throttle_read_bps);
-    free(res->block_io->throttle_write_bps);
-    free(res->block_io->throttle_read_iops);
-    free(res->block_io->throttle_write_iops);
-    free(res->block_io);
-  }
+  block_io_free(res->block_io);
   for (size_t i = 0; i < res->n_hugepage_limits; i++)
     free(res->hugepage_limits[i].page_size);
   free(res->hugepage_limits);
-  if (res->network) {
-    for (size_t i = 0; i < res->network->n_priorities; i++)
-      free(res->network->priorities[i].name);
-    free(res->network->priorities);
-    free(res->network);
-  }
+  network_free(res->network);
   for (size_t i = 0; i < res->n_rdma; i++)
     free(res->rdma[i].device);
   free(res->rdma);

@@ -121,8 +121,8 @@ static int apply_bounding(const oci_capabilities *c, rt_error *err) {
   return 0;
 }
 
-/* Ambient capabilities must be permitted and inheritable; others get runc's
- * warning and are skipped. */
+/* Ambient capabilities must be permitted and inheritable; others are
+ * skipped (logged with --debug). */
 static int apply_ambient(const oci_capabilities *c, const struct capsets *s, rt_error *err) {
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return rt_error_set(err, errno, FIELD ".ambient: clear the ambient set");
@@ -131,13 +131,15 @@ static int apply_ambient(const oci_capabilities *c, const struct capsets *s, rt_
     if (!(want & BIT(cap)))
       continue;
     if (!(s->permitted & s->inheritable & BIT(cap))) {
-      log_warn(FIELD ".ambient: can't raise ambient capability %s: it must also be permitted and "
+      /* Not a warning: runc's default spec asks for this, and the process's
+       * stderr belongs to the container. */
+      log_debug(FIELD ".ambient: can't raise ambient capability %s: it must also be permitted and "
                      "inheritable; ignored",
                cap_name(cap));
       continue;
     }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-      log_warn(FIELD ".ambient: can't raise ambient capability %s: %s; ignored", cap_name(cap),
+      log_debug(FIELD ".ambient: can't raise ambient capability %s: %s; ignored", cap_name(cap),
                strerror(errno));
   }
   return 0;

@@ -155,16 +155,19 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     init_fail(ctx, &err);
 
   if (ctx->new_mountns) {
-    if (rootfs_pivot(&rctx, &err) < 0 || rootfs_finish(&rctx, &err) < 0)
+    if (rootfs_pivot(&rctx, &err) < 0)
       init_fail(ctx, &err);
   } else if (chdir("/") < 0) {
     rt_error_set(&err, errno, "chdir /");
     init_fail(ctx, &err);
   }
-  close(ctx->devnull_fd);
-
+  /* Before the read-only and masked paths: /proc/sys is read-only in the
+   * usual configs, and sysctl must still reach it (runc's order too). */
   if (proc_set_hostname(c, &err) < 0 || proc_apply_sysctl(c, &err) < 0)
     init_fail(ctx, &err);
+  if (ctx->new_mountns && rootfs_finish(&rctx, &err) < 0)
+    init_fail(ctx, &err);
+  close(ctx->devnull_fd);
   if (!p) {
     rt_error_set(&err, 0, "config.json: .process: missing; nothing to start");
     init_fail(ctx, &err);

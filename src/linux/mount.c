@@ -380,6 +380,7 @@ static int make_parent_private(const char *rootfs, rt_error *err) {
     return -1;
   char best[PATH_MAX] = "/";
   size_t best_len = 1;
+  bool best_shared = false;
   for (char *line = info, *next; line && *line; line = next) {
     next = strchr(line, '\n');
     if (next)
@@ -388,11 +389,22 @@ static int make_parent_private(const char *rootfs, rt_error *err) {
     if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
       continue;
     size_t l = strlen(mp);
-    if (l > best_len && strncmp(rootfs, mp, l) == 0 && (rootfs[l] == '/' || rootfs[l] == '\0')) {
+    /* the last mount of that path wins: it is the one on top */
+    if (l >= best_len && strncmp(rootfs, mp, l) == 0 &&
+        (rootfs[l] == '/' || rootfs[l] == '\0' || l == 1)) {
       memcpy(best, mp, l + 1);
       best_len = l;
+      /* optional fields ("shared:N", "master:N") come before " - " */
+      char *sep = strstr(line, " - ");
+      if (sep)
+        *sep = '\0';
+      best_shared = strstr(line, " shared:") != NULL;
     }
   }
+  /* A slave or private parent keeps its propagation (rslave must still
+   * receive the host's mounts). */
+  if (!best_shared)
+    return 0;
   if (mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
     return rt_error_set(err, errno, "make %s private", best);
   return 0;
@@ -424,7 +436,14 @@ int rootfs_prepare(struct rootfs_ctx *ctx, rt_error *err) {
   for (size_t i = 0; i < c->n_mounts; i++)
     if (mount_one(ctx, rootfd, &c->mounts[i], i, err) < 0)
       return -1;
-  return devices_setup(rootfd, c, ctx->userns, err);
+  if (devices_setup(rootfd, c, ctx->userns, err) < 0)
+    return -1;
+  /* A missing process.cwd is created (0755), as runc does, inside the rootfs
+   * and never through a symlink out of it. */
+  if (c->process && c->process->cwd && strcmp(c->process->cwd, "/") != 0 &&
+      fs_mkdir_p_in_root(rootfd, c->process->cwd, 0755, err) < 0)
+    return rt_error_prefix(err, "config.json: .process.cwd");
+  return 0;
 }
 
 int rootfs_pivot(struct rootfs_ctx *ctx, rt_error *err) {

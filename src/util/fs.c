@@ -48,7 +48,39 @@ static int open_dir_in_root(int rootfd, const char *path) {
   return fd;
 }
 
+static int mkdir_p_in_root(int rootfd, const char *path, mode_t mode, int depth, rt_error *err);
+
+/* PREFIX (its last component PART, in CUR) is a dangling symlink: create what
+ * it points to, resolved in the root as the kernel would (runc does the same),
+ * so that the open of PREFIX then succeeds. */
+static int mkdir_symlink_target(int rootfd, int cur, const char *prefix, size_t plen,
+                                const char *part, mode_t mode, int depth, rt_error *err) {
+  char target[4096];
+  ssize_t n = readlinkat(cur, part, target, sizeof target - 1);
+  if (n < 0)
+    return -1; /* not a symlink: keep the caller's errno */
+  target[n] = '\0';
+  if (depth >= 40) {
+    rt_error_set(err, ELOOP, "mkdir %s in the container's root", prefix);
+    return -2;
+  }
+  char full[8192];
+  if (target[0] == '/')
+    snprintf(full, sizeof full, "%s", target);
+  else
+    snprintf(full, sizeof full, "%.*s/%s", (int)(plen - strlen(part) - 1), prefix, target);
+  int fd = mkdir_p_in_root(rootfd, full, mode, depth + 1, err);
+  if (fd < 0)
+    return -2;
+  close(fd);
+  return 0;
+}
+
 int fs_mkdir_p_in_root(int rootfd, const char *path, mode_t mode, rt_error *err) {
+  return mkdir_p_in_root(rootfd, path, mode, 0, err);
+}
+
+static int mkdir_p_in_root(int rootfd, const char *path, mode_t mode, int depth, rt_error *err) {
   char prefix[4096];
   size_t plen = 0;
   int cur = open_dir_in_root(rootfd, "");
@@ -88,6 +120,17 @@ int fs_mkdir_p_in_root(int rootfd, const char *path, mode_t mode, rt_error *err)
         return rt_error_set(err, e, "mkdir %s in the container's root", prefix);
       }
       next = open_dir_in_root(rootfd, prefix);
+      if (next < 0 && errno == ENOENT) {
+        int r = mkdir_symlink_target(rootfd, cur, prefix, plen, part, mode, depth, err);
+        if (r == -2) {
+          close(cur);
+          return -1;
+        }
+        if (r == 0)
+          next = open_dir_in_root(rootfd, prefix);
+        else
+          errno = ENOENT;
+      }
     }
     if (next < 0) {
       int e = errno;

@@ -121,7 +121,7 @@ EOF
 
 @test "exec: signals to rt exec reach the process" {
   start_c1
-  rt exec c1 sh -c 'trap "exit 9" TERM; while true; do sleep 0.1; done' &
+  "$RT" --root "$ROOT" exec c1 sh -c 'trap "exit 9" TERM; while true; do sleep 0.1; done' &
   epid=$!
   sleep 0.5
   kill -TERM "$epid"

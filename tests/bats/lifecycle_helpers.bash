@@ -23,6 +23,8 @@ lc_setup() {
   # A config as `rt spec` writes it, made non-interactive and pointed at the shared rootfs.
   "$RT" spec --bundle "$BUNDLE"
   cfg "c['root']['path'] = '$LC_ROOTFS'; c['process']['terminal'] = False; c['process']['args'] = ['true']"
+  # runc's default bundle is the working directory.
+  cd "$BUNDLE"
 }
 
 # Leak check: no state, no mount and no process left behind by the test.

@@ -1,0 +1,195 @@
+/* rt list: the containers under --root as runc prints them: a table (ID PID
+ * STATUS BUNDLE CREATED OWNER), their ids (-q), or a JSON array of state
+ * documents (-f json; "null" when there are none, as runc). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "state.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+struct entry {
+  rt_state st;
+  enum rt_status status;
+};
+
+/* One container's state; 1 when read, 0 when skipped (being created, or
+ * deleted meanwhile), negative with err filled when unreadable. */
+static int load_entry(int rootfd, const char *id, struct entry *e, rt_error *err) {
+  _cleanup_close_ int dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dirfd < 0)
+    return errno == ENOENT ? 0 : rt_error_set(err, errno, "open the state of %s", id);
+  /* Never wait for another command: state.json is replaced whole, so it
+   * can be read while someone holds the lock. */
+  int locked = rt_state_try_lock(dirfd, false, err);
+  if (locked < 0)
+    return -1;
+  if (faccessat(dirfd, "state.json", F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
+    if (errno != ENOENT)
+      return rt_error_set(err, errno, "state.json");
+    /* locked by its creator: not there yet */
+    return locked ? rt_error_set(err, 0, "no state.json") : 0;
+  }
+  if (rt_state_read(dirfd, &e->st, err) < 0) {
+    if (faccessat(rootfd, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+      return 0;
+    return -1;
+  }
+  e->status = rt_state_status(dirfd, &e->st);
+  return 1;
+}
+
+static size_t num_width(long long v) {
+  char buf[32];
+  return (size_t)snprintf(buf, sizeof buf, "%lld", v);
+}
+
+/* Go's text/tabwriter as runc configures it: a cell is its text plus 3
+ * spaces, at least 12 wide; the last column is not padded. */
+#define TAB_MIN 12
+#define TAB_PAD 3
+
+static void print_cell(const char *s, size_t width) {
+  fputs(s, stdout);
+  for (size_t n = strlen(s); n < width; n++)
+    fputc(' ', stdout);
+}
+
+static size_t col_width(size_t max) {
+  return max + TAB_PAD < TAB_MIN ? TAB_MIN : max + TAB_PAD;
+}
+
+static void print_table(const struct entry *es, size_t n) {
+  size_t w[5] = {strlen("ID"), strlen("PID"), strlen("STATUS"), strlen("BUNDLE"),
+                 strlen("CREATED")};
+  for (size_t i = 0; i < n; i++) {
+    const rt_state *st = &es[i].st;
+    size_t lens[5] = {
+        strlen(st->id),
+        num_width(es[i].status == RT_STATUS_STOPPED ? 0 : st->pid),
+        strlen(rt_status_name(es[i].status)),
+        strlen(st->bundle ? st->bundle : ""),
+        strlen(st->created ? st->created : ""),
+    };
+    for (int c = 0; c < 5; c++)
+      if (lens[c] > w[c])
+        w[c] = lens[c];
+  }
+  for (int c = 0; c < 5; c++)
+    w[c] = col_width(w[c]);
+  print_cell("ID", w[0]);
+  print_cell("PID", w[1]);
+  print_cell("STATUS", w[2]);
+  print_cell("BUNDLE", w[3]);
+  print_cell("CREATED", w[4]);
+  fputs("OWNER\n", stdout);
+  for (size_t i = 0; i < n; i++) {
+    const rt_state *st = &es[i].st;
+    char pid[32];
+    snprintf(pid, sizeof pid, "%d", es[i].status == RT_STATUS_STOPPED ? 0 : (int)st->pid);
+    print_cell(st->id, w[0]);
+    print_cell(pid, w[1]);
+    print_cell(rt_status_name(es[i].status), w[2]);
+    print_cell(st->bundle ? st->bundle : "", w[3]);
+    print_cell(st->created ? st->created : "", w[4]);
+    fputs(st->owner ? st->owner : "", stdout);
+    fputc('\n', stdout);
+  }
+}
+
+static int print_json(const struct entry *es, size_t n) {
+  if (n == 0) {
+    fputs("null\n", stdout);
+    return 0;
+  }
+  fputc('[', stdout);
+  for (size_t i = 0; i < n; i++) {
+    char *json = rt_state_to_json(&es[i].st, es[i].status, false);
+    if (!json)
+      return -1;
+    if (i)
+      fputc(',', stdout);
+    fputs(json, stdout);
+    free(json);
+  }
+  fputs("]\n", stdout);
+  return 0;
+}
+
+CMD(list) {
+  enum { FMT_TABLE, FMT_JSON } format = FMT_TABLE;
+  bool quiet = false;
+  static const struct option opts[] = {
+      {"format", required_argument, NULL, 'f'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0},
+  };
+  int c;
+  while ((c = getopt_long(argc, argv, "+f:qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'f':
+      if (strcmp(optarg, "table") == 0)
+        format = FMT_TABLE;
+      else if (strcmp(optarg, "json") == 0)
+        format = FMT_JSON;
+      else
+        return cmd_usage_error("list", "invalid format option \"%s\" (expected table or json)",
+                               optarg);
+      break;
+    case 'q': quiet = true; break;
+    case 'h': return cmd_help("list");
+    default:
+      if (optopt)
+        return cmd_usage_error("list", "flag needs an argument or is not defined: %s",
+                               argv[optind - 1]);
+      return cmd_usage_error("list", "flag provided but not defined: %s", argv[optind - 1]);
+    }
+  }
+  if (cmd_check_args("list", argc - optind, 0, 0))
+    return 1;
+
+  rt_error err = {0};
+  _cleanup_close_ int rootfd = rt_state_root_open(g->root, &err);
+  if (rootfd < 0)
+    return cmd_fail("%s", err.msg);
+  _cleanup_strv_ char **ids = NULL;
+  size_t n_ids = 0;
+  if (rt_state_list_ids(rootfd, &ids, &n_ids, &err) < 0)
+    return cmd_fail("%s", err.msg);
+  _cleanup_free_ struct entry *es = calloc(n_ids ? n_ids : 1, sizeof *es);
+  if (!es)
+    return cmd_fail("list: out of memory");
+  size_t n = 0;
+  for (size_t i = 0; i < n_ids; i++) {
+    int r = load_entry(rootfd, ids[i], &es[n], &err);
+    if (r < 0)
+      log_warn("skipping container %s: %s", ids[i], err.msg);
+    else if (r > 0)
+      n++;
+  }
+
+  int ret = 0;
+  if (quiet) {
+    for (size_t i = 0; i < n; i++)
+      printf("%s\n", es[i].st.id);
+  } else if (format == FMT_JSON) {
+    if (print_json(es, n) < 0)
+      ret = cmd_fail("list: out of memory");
+  } else {
+    print_table(es, n);
+  }
+  for (size_t i = 0; i < n; i++)
+    rt_state_free(&es[i].st);
+  if (fflush(stdout) != 0 && !ret)
+    ret = cmd_fail("list: write the output: %m");
+  return ret;
+}
