@@ -787,6 +787,10 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
     rt_error e;
     if (kill_all(&ex.st, SIGKILL, &e) < 0)
       log_warn("%s", e.msg);
+    /* A frozen process takes its SIGKILL only once thawed. */
+    if (ex.status == RT_STATUS_PAUSED && ex.st.cgroup_path &&
+        cgroup_freeze(ex.st.cgroup_path, false, &e) < 0)
+      log_warn("%s", e.msg);
     if (wait_gone(&ex.st, 10000) < 0) {
       rt_error_set(err, 0, "container %s did not die after SIGKILL", id);
       goto out;

@@ -4,6 +4,9 @@
 : "${RT:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/build/rt}"
 
 lc_setup_file() {
+  # Containers with a user namespace run as an unprivileged host uid: it must
+  # reach the rootfs (bats makes its temporary directories 0700).
+  chmod 755 "$BATS_RUN_TMPDIR" "$(dirname "$BATS_FILE_TMPDIR")" "$BATS_FILE_TMPDIR"
   export LC_ROOTFS="$BATS_FILE_TMPDIR/rootfs"
   mkdir -p "$LC_ROOTFS"/{bin,proc,sys,dev,tmp,etc,root}
   cp /bin/busybox "$LC_ROOTFS/bin/busybox"
