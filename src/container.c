@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -77,13 +78,37 @@ static char *state_json(const rt_state *st, enum rt_status s) {
   return rt_state_to_json(st, s, false);
 }
 
+/* The pid of PID in its own (innermost) pid namespace: the last NSpid field. */
+static pid_t pid_in_own_ns(pid_t pid) {
+  char path[64], *data = NULL;
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  rt_error e;
+  if (fs_read_file(path, 1 << 16, &data, NULL, &e) < 0)
+    return pid;
+  pid_t inner = pid;
+  char *l = strstr(data, "\nNSpid:");
+  if (l) {
+    l += strlen("\nNSpid:");
+    char *end;
+    for (;;) {
+      long v = strtol(l, &end, 10);
+      if (end == l)
+        break;
+      inner = (pid_t)v;
+      l = end;
+    }
+  }
+  free(data);
+  return inner;
+}
+
+/* poststop: a failing hook is a warning and the others still run
+ * (config.md, lifecycle step 13). */
 static void run_poststop(const oci_config *c, const rt_state *st) {
   if (!c || !c->hooks.poststop.n)
     return;
   _cleanup_free_ char *js = state_json(st, RT_STATUS_STOPPED);
-  rt_error err;
-  if (hooks_run(&c->hooks.poststop, "poststop", js ? js : "{}", &err) < 0)
-    log_warn("%s", err.msg);
+  hooks_run_all(&c->hooks.poststop, "poststop", js ? js : "{}");
 }
 
 static void creation_abort(struct creation *cr) {
@@ -306,6 +331,81 @@ static int prepare_idmaps(struct creation *cr, rt_error *err) {
   return 0;
 }
 
+/* The idmapped tree of mounts[i], made here in the host's user namespace on
+ * the init's request (SYNC_IDMAP_REQ), with the user namespace from
+ * prepare_idmaps. */
+static int make_idmap_tree(struct creation *cr, size_t i, rt_error *err) {
+  const oci_mount *m = &cr->config->mounts[i];
+  if (!m->source)
+    return rt_error_set(err, 0, "config.json: .mounts[%zu].source: a bind mount needs a source", i);
+  bool rec = false, ridmap = false;
+  for (size_t k = 0; k < m->n_options; k++) {
+    rec |= strcmp(m->options[k], "rbind") == 0;
+    ridmap |= strcmp(m->options[k], "ridmap") == 0;
+  }
+  _cleanup_free_ char *src = NULL;
+  if (m->source[0] == '/')
+    src = strdup(m->source);
+  else if (asprintf(&src, "%s/%s", cr->bundle, m->source) < 0)
+    src = NULL;
+  if (!src)
+    return rt_error_set(err, ENOMEM, "idmap");
+  int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+  if (tree < 0)
+    return rt_error_set(err, errno, "config.json: .mounts[%zu].source: bind %s", i, src);
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)cr->idmap_fds[i]};
+  if (mount_setattr(tree, "", AT_EMPTY_PATH | (ridmap ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
+    int e = errno;
+    close(tree);
+    return rt_error_set(err, e,
+                        "config.json: .mounts[%zu].options: idmap %s (does its filesystem support "
+                        "idmapped mounts?)",
+                        i, src);
+  }
+  return tree;
+}
+
+/* Until the init is done with its mounts: serve its idmap requests. */
+static int wait_mounts_done(struct creation *cr, rt_error *err) {
+  for (;;) {
+    char *payload = NULL;
+    int t = sync_recv(cr->sync_fd, &payload, NULL, NULL, err);
+    if (t < 0)
+      return -1;
+    if (t == SYNC_MOUNTS_DONE) {
+      free(payload);
+      return 0;
+    }
+    if (t == 0) {
+      free(payload);
+      return rt_error_set(err, 0, "the container's init exited during set-up");
+    }
+    if (t == SYNC_ERROR) {
+      rt_error_set(err, 0, "%s", payload ? payload : "container init failed");
+      free(payload);
+      return -1;
+    }
+    if (t != SYNC_IDMAP_REQ) {
+      free(payload);
+      return rt_error_set(err, 0, "sync: unexpected message %d from the init", t);
+    }
+    char *end = NULL;
+    unsigned long i = payload ? strtoul(payload, &end, 10) : 0;
+    bool bad = !payload || end == payload || i >= cr->config->n_mounts || !cr->idmap_fds ||
+               cr->idmap_fds[i] < 0;
+    free(payload);
+    if (bad)
+      return rt_error_set(err, 0, "sync: bad idmap request from the init");
+    int tree = make_idmap_tree(cr, i, err);
+    if (tree < 0)
+      return -1;
+    int r = sync_send(cr->sync_fd, SYNC_IDMAP_FD, NULL, 0, tree, err);
+    close(tree);
+    if (r < 0)
+      return -1;
+  }
+}
+
 static int spawn_init(struct creation *cr, rt_error *err) {
   int clone_flags = 0;
   if (prepare_idmaps(cr, err) < 0)
@@ -431,25 +531,30 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
     return -1;
   if (sync_send(cr->sync_fd, SYNC_USERMAP_DONE, NULL, 0, -1, err) < 0)
     return -1;
-  if (sync_expect(cr->sync_fd, SYNC_MOUNTS_DONE, NULL, NULL, err) < 0)
+  if (wait_mounts_done(cr, err) < 0)
     return -1;
   unsigned long long start;
   if (rt_proc_stat(cr->pid, &start, NULL) == 0)
     cr->st.pid_start = start;
   _cleanup_free_ char *creating = state_json(&cr->st, RT_STATUS_CREATING);
-  _cleanup_free_ char *created = state_json(&cr->st, RT_STATUS_CREATED);
-  if (!creating || !created)
+  /* createContainer and startContainer run in the container's namespaces:
+   * their state has the pid as seen there (runtime.md, "State"). */
+  rt_state inner = cr->st;
+  inner.pid = pid_in_own_ns(cr->pid);
+  _cleanup_free_ char *creating_in = state_json(&inner, RT_STATUS_CREATING);
+  _cleanup_free_ char *created = state_json(&inner, RT_STATUS_CREATED);
+  if (!creating || !creating_in || !created)
     return rt_error_set(err, ENOMEM, "state");
   if (c->hooks.prestart.n || c->hooks.create_runtime.n)
     cr->hooks_started = true;
   if (hooks_run(&c->hooks.prestart, "prestart", creating, err) < 0 ||
       hooks_run(&c->hooks.create_runtime, "createRuntime", creating, err) < 0)
     return -1;
-  size_t l1 = strlen(creating), l2 = strlen(created);
+  size_t l1 = strlen(creating_in), l2 = strlen(created);
   _cleanup_free_ char *both = malloc(l1 + l2 + 2);
   if (!both)
     return rt_error_set(err, ENOMEM, "state");
-  memcpy(both, creating, l1 + 1);
+  memcpy(both, creating_in, l1 + 1);
   memcpy(both + l1 + 1, created, l2 + 1);
   if (sync_send(cr->sync_fd, SYNC_HOOKS_DONE, both, l1 + l2 + 2, -1, err) < 0)
     return -1;
@@ -672,6 +777,30 @@ int container_start(const char *root, const char *id, rt_error *err) {
       rt_error_set(err, 0, "cannot start container %s: its init exited", id);
       goto out;
     }
+  }
+  /* Then it runs the startContainer hooks and execve's the program, which
+   * closes its end: EOF. A failure arrives as "E" and the message. */
+  if (fcntl(fifo, F_SETFL, 0) < 0) {
+    rt_error_set(err, errno, "exec.fifo of %s", id);
+    goto out;
+  }
+  char report[1024];
+  size_t got = 0;
+  for (;;) {
+    ssize_t r = read(fifo, report + got, sizeof report - 1 - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    got += (size_t)r;
+    if (got == sizeof report - 1)
+      break;
+  }
+  report[got] = '\0';
+  if (got > 0 && report[0] == 'E') {
+    unlinkat(ex.dirfd, "exec.fifo", 0);
+    rt_error_set(err, 0, "cannot start container %s: %s", id, report + 1);
+    goto out;
   }
   unlinkat(ex.dirfd, "exec.fifo", 0);
   ex.st.created_status = false;

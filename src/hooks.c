@@ -116,3 +116,16 @@ int hooks_run(const oci_hook_list *list, const char *kind, const char *state_jso
   }
   return 0;
 }
+
+int hooks_run_all(const oci_hook_list *list, const char *kind, const char *state_json) {
+  int failed = 0;
+  for (size_t i = 0; list && i < list->n; i++) {
+    log_debug("running hook %s[%zu]: %s", kind, i, list->hooks[i].path);
+    rt_error err;
+    if (run_one(&list->hooks[i], kind, i, state_json, &err) < 0) {
+      log_warn("%s", err.msg);
+      failed++;
+    }
+  }
+  return failed;
+}

@@ -72,6 +72,10 @@ static int make_device(int rootfd, const char *path, char type, unsigned major, 
       /* already the right node: only mode and owner below */
     } else if (S_ISDIR(st.st_mode)) {
       return rt_error_set(err, EISDIR, "%s: %s", field, path);
+    } else if (strcmp(field, "default device") != 0) {
+      /* config-linux.md: a file at path that does not match the device is
+       * an error. (A default device replaces what the image put there.) */
+      return rt_error_set(err, EEXIST, "%s: %s exists and is not that device", field, path);
     } else if (unlinkat(dir, base, 0) < 0) {
       return rt_error_set(err, errno, "%s: replace %s", field, path);
     }

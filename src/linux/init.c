@@ -31,8 +31,17 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+/* After `rt start` opened exec.fifo: where a failure is reported to it. */
+static int start_report_fd = -1;
+
 static _Noreturn void init_fail(struct init_ctx *ctx, rt_error *err) {
   rt_error tmp;
+  if (start_report_fd >= 0) {
+    /* "E" and the message: start fails with it (its reader sees EOF only
+     * when the execve closes the fifo). */
+    dprintf(start_report_fd, "E%s", err->msg);
+    _exit(1);
+  }
   if (sync_send(ctx->sync_fd, SYNC_ERROR, err->msg, strlen(err->msg), -1, &tmp) < 0)
     dprintf(STDERR_FILENO, "rt: %s\n", err->msg);
   _exit(1);
@@ -136,6 +145,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
       .no_pivot = ctx->no_pivot,
       .devnull_fd = ctx->devnull_fd,
       .idmap_fds = ctx->idmap_fds,
+      .sync_fd = ctx->sync_fd,
   };
   umask(0);
   if (ctx->new_mountns && rootfs_prepare(&rctx, &err) < 0)
@@ -216,7 +226,9 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     }
     if (write(fifo, "0", 1) != 1)
       _exit(1);
-    close(fifo);
+    /* Kept open (close-on-exec) until the execve: start learns from it how
+     * the startContainer hooks and the execve went. */
+    start_report_fd = fifo;
   } else if (how != SYNC_GO) {
     _exit(1);
   }

@@ -17,6 +17,7 @@
 
 #include "linux/devices.h"
 #include "linux/mount_cgroup.h"
+#include "linux/sync.h"
 #include "lsm/lsm.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -234,7 +235,8 @@ static char *bind_source(const struct rootfs_ctx *ctx, const char *src) {
 }
 
 static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
-                      struct mount_opts *o, int idmap_fd, const char *field, rt_error *err) {
+                      struct mount_opts *o, int idmap_fd, size_t index, const char *field,
+                      rt_error *err) {
   if (!m->source)
     return rt_error_set(err, 0, "%s.source: a bind mount needs a source", field);
   _cleanup_free_ char *src = bind_source(ctx, m->source);
@@ -248,18 +250,27 @@ static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
     return rt_error_prefix(err, "%s.destination", field);
   /* Clone the source tree through an fd and move it onto the destination fd:
    * neither path can be swapped for a symlink between check and mount. */
-  unsigned int ot_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
-  if (o->flags & MS_REC)
-    ot_flags |= AT_RECURSIVE;
-  _cleanup_close_ int tree = open_tree(AT_FDCWD, src, ot_flags);
-  if (tree < 0)
-    return rt_error_set(err, errno, "%s: bind %s", field, src);
+  /* An idmapped tree is made by rt, in the host's user namespace (the kernel
+   * wants CAP_SYS_ADMIN over the source's superblock), when its turn comes:
+   * its mount id then follows the config's order. */
+  _cleanup_close_ int tree = -1;
   if (idmap_fd >= 0) {
-    struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)idmap_fd};
-    if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &attr,
-                      sizeof attr) < 0)
-      return rt_error_set(err, errno, "%s.options: idmap %s (does its filesystem support idmapped mounts?)",
-                          field, src);
+    char idx[32];
+    int n = snprintf(idx, sizeof idx, "%zu", index);
+    if (sync_send(ctx->sync_fd, SYNC_IDMAP_REQ, idx, (size_t)n + 1, -1, err) < 0)
+      return -1;
+    char *payload = NULL;
+    int t = sync_recv(ctx->sync_fd, &payload, NULL, &tree, err);
+    free(payload);
+    if (t != SYNC_IDMAP_FD || tree < 0)
+      _exit(1); /* rt reports its own error */
+  } else {
+    unsigned int ot_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+    if (o->flags & MS_REC)
+      ot_flags |= AT_RECURSIVE;
+    tree = open_tree(AT_FDCWD, src, ot_flags);
+    if (tree < 0)
+      return rt_error_set(err, errno, "%s: bind %s", field, src);
   }
   if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return rt_error_set(err, errno, "%s: bind %s on %s", field, src, m->destination);
@@ -359,7 +370,7 @@ static int mount_one(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, siz
   if ((o.idmap || o.ridmap) && !is_bind) {
     r = rt_error_set(err, 0, "%s.options: idmap and ridmap need a bind mount", field);
   } else if (is_bind) {
-    r = mount_bind(ctx, rootfd, m, &o, idmap_fd, field, err);
+    r = mount_bind(ctx, rootfd, m, &o, idmap_fd, i, field, err);
   } else if (!m->type || !*m->type) {
     r = rt_error_set(err, 0, "%s.type: a mount that is not a bind mount needs a type", field);
   } else if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0) {
@@ -422,6 +433,10 @@ int rootfs_prepare(struct rootfs_ctx *ctx, rt_error *err) {
     /* Mounts of the container never propagate back to the host unless asked (shared). */
     if (!(prop & MS_SHARED))
       prop = (prop & MS_REC) ? prop : (prop | MS_REC);
+    /* An unbindable root could not be bound onto itself below: rslave until
+     * rootfs_finish sets the asked propagation on the new root. */
+    if (prop & MS_UNBINDABLE)
+      prop = MS_SLAVE | MS_REC;
   }
   if (mount(NULL, "/", NULL, prop, NULL) < 0)
     return rt_error_set(err, errno, "set propagation of / to %s", prop_name ? prop_name : "rslave");

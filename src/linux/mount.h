@@ -37,7 +37,8 @@ struct rootfs_ctx {
   bool new_cgroupns;
   bool no_pivot;
   int devnull_fd;       /* the host's /dev/null (O_PATH), kept for masking */
-  const int *idmap_fds; /* per mount: a user namespace fd for idmap/ridmap, or -1 */
+  const int *idmap_fds; /* per mount: >= 0 when idmapped (rt holds its user namespace) */
+  int sync_fd;          /* to ask rt for an idmapped tree when its turn comes */
 };
 
 /* Before pivot_root: make / (rslave or rootfsPropagation), bind the rootfs on

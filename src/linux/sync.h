@@ -15,6 +15,8 @@ enum sync_type {
   SYNC_ERROR,            /* init -> rt: payload: the error message */
   SYNC_GO,               /* rt -> init (rt run): go on to exec at once */
   SYNC_WAIT_FIFO,        /* rt -> init (rt create): state saved, wait for start on exec.fifo */
+  SYNC_IDMAP_REQ,        /* init -> rt: payload: a mount's index; make its idmapped tree */
+  SYNC_IDMAP_FD,         /* rt -> init: that tree, as an fd */
 };
 
 /* Send a message with an optional payload and an optional fd (-1 for none). */

@@ -638,3 +638,22 @@ c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_
   [ "$status" -ne 0 ]
   [[ "$output" == *'netDevices["nosuchdev0"]'* ]]
 }
+
+@test "mounts: an idmapped bind mount in a container with a user namespace (mounts[].uidMappings)" {
+  src="$BATS_TEST_TMPDIR/idsrc"
+  mkdir -p "$src" "$LC_ROOTFS/mnt/idmap" "$LC_ROOTFS/mnt/plain"
+  echo x >"$src/file"
+  cfg "m = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['namespaces'].append({'type': 'user'}); c['linux']['uidMappings'] = m; c['linux']['gidMappings'] = m
+c['mounts'].append({'destination': '/mnt/idmap', 'type': 'bind', 'source': '$src', 'options': ['bind', 'idmap'], 'uidMappings': m, 'gidMappings': m})
+c['mounts'].append({'destination': '/mnt/plain', 'type': 'bind', 'source': '$src', 'options': ['bind']})"
+  args sh -c 'stat -c %u:%g /mnt/idmap/file /mnt/plain/file'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  # host root's file is the container's root's through the idmapping,
+  # and the overflow id without it
+  [ "${lines[0]}" = 0:0 ]
+  [ "${lines[1]}" = 65534:65534 ]
+  # the host's file is untouched
+  [ "$(stat -c %u "$src/file")" = 0 ]
+}
