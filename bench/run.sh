@@ -2,37 +2,47 @@
 # rt vs runc vs crun, side by side in one run, interleaved (hyperfine runs the
 # three commands of each measurement in turn). Writes a Markdown report.
 #
-#   bench/run.sh [--quick] [--out docs/performance.md]
+#   bench/run.sh [--quick|--smoke] [--out FILE]
+#
+#   --quick  fewer runs (numbers are rougher)
+#   --smoke  every measurement once, no report: checks the harness works
+#            (scripts/test runs this; no timing is asserted anywhere)
 #
 # crun 1.8 refuses this host's hybrid cgroup layout (a cgroup2 mount at
 # /sys/fs/cgroup/unified beside v1 hierarchies). It is measured inside a
 # private mount namespace where that one mount is detached: that namespace
-# only, never the host's.
+# only, never the host's. The bundle says ociVersion 1.0.2: crun 1.8 refuses
+# newer versions.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 RT=${RT:-$top/build/rt}
 OUT=$top/docs/performance.md
-QUICK=0
+MODE=full
 while [ $# -gt 0 ]; do
   case $1 in
-  --quick) QUICK=1 ;;
+  --quick) MODE=quick ;;
+  --smoke) MODE=smoke ;;
   --out) OUT=$2; shift ;;
-  *) echo "usage: $0 [--quick] [--out FILE]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--quick|--smoke] [--out FILE]" >&2; exit 2 ;;
   esac
   shift
 done
-RUNS=$([ $QUICK = 1 ] && echo 5 || echo 40)
-WARM=$([ $QUICK = 1 ] && echo 1 || echo 5)
+case $MODE in
+full) RUNS=40 WARM=5 SEQ=100 ;;
+quick) RUNS=10 WARM=2 SEQ=100 ;;
+smoke) RUNS=2 WARM=0 SEQ=3 ;;
+esac
 
-for tool in hyperfine runc crun python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine runc crun python3)" >&2; exit 1; }
+for tool in hyperfine runc crun python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine runc crun python3 time)" >&2; exit 1; }
 done
 [ -x "$RT" ] || { echo "bench: $RT is not built" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/rt-bench.XXXXXX)
+RUNTIMES=(rt runc crun)
 cleanup() {
-  for r in rt runc crun; do
+  for r in "${RUNTIMES[@]}"; do
     for id in $(ls "$work/root-$r" 2>/dev/null); do
       runtime_cmd "$r" delete -f "$id" >/dev/null 2>&1 || true
     done
@@ -46,14 +56,17 @@ mkdir -p "$work/bundle/rootfs/bin"
 cp /bin/busybox "$work/bundle/rootfs/bin/"
 for a in true sh sleep; do ln -s busybox "$work/bundle/rootfs/bin/$a"; done
 (cd "$work/bundle" && "$RT" spec)
-python3 - "$work/bundle/config.json" <<'PY'
+setcfg() { # python statement on c
+  python3 - "$work/bundle/config.json" "$1" <<'PY'
 import json, sys
 p = sys.argv[1]
 c = json.load(open(p))
-c['process']['terminal'] = False
-c['process']['args'] = ['/bin/true']
+exec(sys.argv[2])
 json.dump(c, open(p, 'w'), indent=2)
 PY
+}
+setcfg "c['ociVersion'] = '1.0.2'; c['process']['terminal'] = False; c['process']['args'] = ['/bin/true']"
+cp "$work/bundle/config.json" "$work/config.base.json"
 
 # crun in a private mount namespace without the unified mount (see above).
 cat >"$work/crun" <<EOF
@@ -61,8 +74,10 @@ cat >"$work/crun" <<EOF
 exec unshare -m sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; exec crun "\$@"' crun "\$@"
 EOF
 chmod +x "$work/crun"
+CRUN_NOTE=""
 if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null && [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
   CRUN="$work/crun"
+  CRUN_NOTE="crun ran in a private mount namespace without /sys/fs/cgroup/unified (crun 1.8 refuses this hybrid layout); the unshare and sh that set it up (about 1 ms) are in crun's times."
 else
   CRUN=crun
 fi
@@ -74,22 +89,25 @@ runtime_cmd() {
   local r=$1; shift
   "$(runtime_bin "$r")" --root "$work/root-$r" "$@"
 }
+subst() { # template runtime
+  local c=${1//RUNTIME/$(runtime_bin "$2")}
+  echo "${c//ROOT/$work/root-$2}"
+}
 
 declare -A RESULT
-measure() { # name, then a command template with RUNTIME and ROOT placeholders
-  local name=$1 tmpl=$2 prepare=${3:-} cleanupcmd=${4:-}
+# measure NAME COMMAND-TEMPLATE [PREPARE-TEMPLATE]: RUNTIME and ROOT are
+# replaced per runtime.
+measure() {
+  local name=$1 tmpl=$2 prep=${3:-}
   local args=()
-  for r in rt runc crun; do
-    local c=${tmpl//RUNTIME/$(runtime_bin $r)}
-    c=${c//ROOT/$work/root-$r}
-    args+=(-n "$r" "$c")
+  for r in "${RUNTIMES[@]}"; do
+    [ -z "$prep" ] || args+=(--prepare "$(subst "$prep" "$r")")
   done
-  local extra=()
-  if [ -n "$prepare" ]; then
-    extra+=(--prepare "${prepare//ROOTS/$work/root-*}")
-  fi
+  for r in "${RUNTIMES[@]}"; do
+    args+=(-n "$r" "$(subst "$tmpl" "$r")")
+  done
   hyperfine -N --style none --warmup "$WARM" --runs "$RUNS" --export-json "$work/$name.json" \
-    "${extra[@]}" "${args[@]}" >/dev/null 2>"$work/$name.err" || {
+    "${args[@]}" >/dev/null 2>"$work/$name.err" || {
     echo "bench: $name failed:" >&2; cat "$work/$name.err" >&2; return 1; }
   RESULT[$name]=$(python3 - "$work/$name.json" <<'PY'
 import json, sys
@@ -102,60 +120,115 @@ ratio = res['rt']['median'] / res['crun']['median']
 print(f"{fmt(res['rt'])} | {fmt(res['runc'])} | {fmt(res['crun'])} | {ratio:.2f}")
 PY
 )
+  echo "bench: $name: ${RESULT[$name]}" >&2
 }
 
-cd "$work/bundle"
-i=0
-measure run "RUNTIME --root ROOT run --bundle $work/bundle bench-run"
-measure state_list "RUNTIME --root ROOT list" 
-# create/start/delete alone: each runtime keeps one created container around.
-for r in rt runc crun; do runtime_cmd $r create --bundle "$work/bundle" bench-state >/dev/null; done
-measure state "RUNTIME --root ROOT state bench-state"
-for r in rt runc crun; do runtime_cmd $r delete -f bench-state >/dev/null 2>&1 || true; done
+B=$work/bundle
+cd "$B"
+measure run "RUNTIME --root ROOT run --bundle $B b-run"
+measure create "RUNTIME --root ROOT create --bundle $B b-c" "sh -c 'RUNTIME --root ROOT delete -f b-c >/dev/null 2>&1; true'"
+measure start "RUNTIME --root ROOT start b-s" \
+  "sh -c 'RUNTIME --root ROOT delete -f b-s >/dev/null 2>&1; RUNTIME --root ROOT create --bundle $B b-s'"
+# delete of a stopped container: /bin/true has exited once start returned
+# (wait for it to be reaped: a short sleep).
+measure delete "RUNTIME --root ROOT delete b-d" \
+  "sh -c 'RUNTIME --root ROOT delete -f b-d >/dev/null 2>&1; RUNTIME --root ROOT create --bundle $B b-d && RUNTIME --root ROOT start b-d && sleep 0.05'"
+for r in "${RUNTIMES[@]}"; do runtime_cmd $r delete -f b-c >/dev/null 2>&1 || true; runtime_cmd $r delete -f b-s >/dev/null 2>&1 || true; done
 
-measure create_delete "sh -c 'RUNTIME --root ROOT create --bundle $work/bundle bench-c && RUNTIME --root ROOT delete -f bench-c'"
+# state and list with one container (created) in each root
+for r in "${RUNTIMES[@]}"; do runtime_cmd $r create --bundle "$B" b-state >/dev/null; done
+measure state "RUNTIME --root ROOT state b-state"
+measure list "RUNTIME --root ROOT list"
+for r in "${RUNTIMES[@]}"; do runtime_cmd $r delete -f b-state >/dev/null 2>&1 || true; done
 
 # exec into a running container
-python3 - "$work/bundle/config.json" <<'PY'
-import json, sys
-p = sys.argv[1]; c = json.load(open(p)); c['process']['args'] = ['sleep', '100000']; json.dump(c, open(p, 'w'))
-PY
-for r in rt runc crun; do runtime_cmd $r run -d --bundle "$work/bundle" bench-exec >/dev/null; done
-measure exec "RUNTIME --root ROOT exec bench-exec /bin/true"
-for r in rt runc crun; do runtime_cmd $r delete -f bench-exec >/dev/null 2>&1 || true; done
-python3 - "$work/bundle/config.json" <<'PY'
-import json, sys
-p = sys.argv[1]; c = json.load(open(p)); c['process']['args'] = ['/bin/true']; json.dump(c, open(p, 'w'))
-PY
+setcfg "c['process']['args'] = ['sleep', '100000']"
+for r in "${RUNTIMES[@]}"; do runtime_cmd $r run -d --bundle "$B" b-exec >/dev/null </dev/null; done
+measure exec "RUNTIME --root ROOT exec b-exec /bin/true"
 
-# 100 sequential runs
-measure seq100 "sh -c 'for i in \$(seq 100); do RUNTIME --root ROOT run --bundle $work/bundle s\$i >/dev/null || exit 1; done'"
-
-# peak RSS (GNU time) of run
-rss() {
-  /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
-}
-RSS_LINE=""
-for r in rt runc crun; do
-  RSS_LINE+=" $(rss $(runtime_bin $r) --root "$work/root-$r" run --bundle "$work/bundle" bench-rss) KiB |"
+# peak RSS (GNU time, KiB) of run, create, exec
+# (-o: a created container keeps the command's stderr open)
+rss() { /usr/bin/time -o "$work/rss" -f %M "$@" >/dev/null 2>&1 </dev/null; tail -1 "$work/rss"; }
+declare -A RSS
+for r in "${RUNTIMES[@]}"; do
+  RSS[exec-$r]=$(rss "$(runtime_bin $r)" --root "$work/root-$r" exec b-exec /bin/true)
+done
+for r in "${RUNTIMES[@]}"; do runtime_cmd $r delete -f b-exec >/dev/null 2>&1 || true; done
+cp "$work/config.base.json" "$B/config.json"
+for r in "${RUNTIMES[@]}"; do
+  RSS[run-$r]=$(rss "$(runtime_bin $r)" --root "$work/root-$r" run --bundle "$B" b-rss)
+  RSS[create-$r]=$(rss "$(runtime_bin $r)" --root "$work/root-$r" create --bundle "$B" b-rss)
+  runtime_cmd $r delete -f b-rss >/dev/null 2>&1 || true
 done
 
-{
+# SEQ sequential runs, and 10 in parallel
+measure seq "sh -c 'for i in \$(seq $SEQ); do RUNTIME --root ROOT run --bundle $B s\$i >/dev/null || exit 1; done'"
+measure par10 "sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do RUNTIME --root ROOT run --bundle $B p\$i >/dev/null & done; wait'"
+
+# seccomp: a Docker-like profile (~380 syscall names in 10 rules)
+setcfg "import json as j; c['linux']['seccomp'] = j.load(open('$top/tests/unit/fixtures/seccomp-docker-like.json'))['linux']['seccomp']"
+measure seccomp "RUNTIME --root ROOT run --bundle $B b-sc"
+# rt caches compiled filters (/run/rt-cache/seccomp): also cold, cache emptied
+# before each run (runc and crun have no cache; they run the same way).
+measure seccomp_cold "RUNTIME --root ROOT run --bundle $B b-sc" "rm -rf /run/rt-cache/seccomp"
+cp "$work/config.base.json" "$B/config.json"
+
+# The smallest memory limit (KiB) at which `run /bin/true` still succeeds,
+# by binary search between 64 KiB and 64 MiB (swap limited alike where the
+# kernel has it).
+min_memory() {
+  local r=$1 lo=64 hi=65536 mid
+  while [ $((hi - lo)) -gt 8 ]; do
+    mid=$(((lo + hi) / 2))
+    setcfg "c['linux']['resources'] = dict(c['linux'].get('resources', {}), memory={'limit': $mid * 1024})"
+    if runtime_cmd $r run --bundle "$B" b-mem >/dev/null 2>&1 </dev/null; then hi=$mid; else lo=$mid; fi
+    runtime_cmd $r delete -f b-mem >/dev/null 2>&1 || true
+  done
+  cp "$work/config.base.json" "$B/config.json"
+  echo $hi
+}
+declare -A MINMEM
+if [ "$MODE" != smoke ]; then
+  for r in "${RUNTIMES[@]}"; do MINMEM[$r]=$(min_memory $r); done
+else
+  for r in "${RUNTIMES[@]}"; do MINMEM[$r]=-; done
+fi
+
+report() {
   echo "# Performance"
   echo
   echo "Measured by \`bench/run.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores, kernel $(uname -r),"
-  echo "rt $("$RT" --version | head -1 | awk '{print $3}'), $(runc --version | head -1), $(crun --version | head -1)."
+  echo "$(. /etc/os-release; echo "$PRETTY_NAME"), rt $("$RT" --version | head -1 | awk '{print $3}'),"
+  echo "$(runc --version | head -1), $(crun --version | head -1), $(hyperfine --version)."
   echo "Medians (min–max) over $RUNS runs each, the three runtimes interleaved; the last column is rt/crun."
-  echo "crun ran in a private mount namespace without /sys/fs/cgroup/unified (it refuses this hybrid layout)."
+  echo "$CRUN_NOTE"
   echo
   echo "| | rt | runc | crun | rt/crun |"
   echo "|---|---|---|---|---|"
   echo "| run /bin/true | ${RESULT[run]} |"
-  echo "| create + delete | ${RESULT[create_delete]} |"
+  echo "| create | ${RESULT[create]} |"
+  echo "| start | ${RESULT[start]} |"
+  echo "| delete (stopped) | ${RESULT[delete]} |"
   echo "| exec /bin/true | ${RESULT[exec]} |"
   echo "| state | ${RESULT[state]} |"
-  echo "| list | ${RESULT[state_list]} |"
-  echo "| 100 sequential runs | ${RESULT[seq100]} |"
-  echo "| peak RSS of run |$RSS_LINE |"
-} >"$OUT"
-cat "$OUT"
+  echo "| list | ${RESULT[list]} |"
+  echo "| $SEQ sequential runs | ${RESULT[seq]} |"
+  echo "| 10 parallel runs | ${RESULT[par10]} |"
+  echo "| run with a Docker-like seccomp profile | ${RESULT[seccomp]} |"
+  echo "| same, rt's filter cache emptied before each run | ${RESULT[seccomp_cold]} |"
+  echo
+  echo "| peak RSS (KiB) | rt | runc | crun | rt/crun |"
+  echo "|---|---|---|---|---|"
+  for k in run create exec; do
+    echo "| $k | ${RSS[$k-rt]} | ${RSS[$k-runc]} | ${RSS[$k-crun]} | $(python3 -c "print(f'{${RSS[$k-rt]}/${RSS[$k-crun]}:.2f}')") |"
+  done
+  echo
+  echo "| smallest memory.limit that runs /bin/true (KiB, ±8) | ${MINMEM[rt]} | ${MINMEM[runc]} | ${MINMEM[crun]} | |"
+}
+if [ "$MODE" = smoke ]; then
+  report >/dev/null
+  echo "bench: smoke run passed"
+else
+  report >"$OUT"
+  cat "$OUT"
+fi

@@ -452,8 +452,13 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       close(host_netlink);
     return rt_error_set(err, e, "open the state directory for the init");
   }
-  const char *lfds = getenv("LISTEN_FDS");
-  int listen_fds = lfds ? atoi(lfds) : 0;
+  /* sd_listen_fds(3): the fds are ours only when LISTEN_PID names us. */
+  const char *lfds = getenv("LISTEN_FDS"), *lpid = getenv("LISTEN_PID");
+  int listen_fds = 0;
+  if (lfds && lpid && strtol(lpid, NULL, 10) == (long)getpid()) {
+    long v = strtol(lfds, NULL, 10);
+    listen_fds = v > 0 && v < 4096 ? (int)v : 0;
+  }
   struct init_ctx ctx = {
       .config = cr->config,
       .id = cr->o->id,
@@ -751,14 +756,17 @@ int container_start(const char *root, const char *id, rt_error *err) {
                  rt_status_name(ex.status));
     goto out;
   }
-  fifo = openat(ex.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fifo < 0) {
-    rt_error_set(err, errno, "open exec.fifo of %s", id);
-    goto out;
-  }
+  /* The pidfd first: opening exec.fifo lets the init go on, and a short
+   * program may have run and been reaped before a pidfd_open that came
+   * after the open (podman saw "its init is gone" for `grep` at times). */
   pidfd = init_pidfd(&ex.st);
   if (pidfd < 0) {
     rt_error_set(err, 0, "cannot start container %s: its init is gone", id);
+    goto out;
+  }
+  fifo = openat(ex.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0) {
+    rt_error_set(err, errno, "open exec.fifo of %s", id);
     goto out;
   }
   /* The init writes one byte once it sees us open the fifo. */

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "libocispec/json_read.h"
 #include "libocispec/parse_internal.h"
@@ -101,12 +102,15 @@ static int parse_device(jr *r, yajl_val v, void *item, void *ctx) {
   if (jr_i64(r, v, "major", numbers, &d->major, &d->has_major) < 0 ||
       jr_i64(r, v, "minor", numbers, &d->minor, &d->has_minor) < 0)
     return -1;
+  /* fileMode may carry the file type bits too: podman writes st_mode as it
+   * is (0020666 for a character device). As runc does, the type bits are
+   * dropped (the type comes from "type") and the permission bits kept. */
   uint64_t mode = 0;
-  if (jr_uint(r, v, "fileMode", JR_OPTIONAL, 0, 0777, &mode, &d->has_file_mode) < 0 ||
+  if (jr_uint(r, v, "fileMode", JR_OPTIONAL, 0, S_IFMT | 07777, &mode, &d->has_file_mode) < 0 ||
       jr_u32(r, v, "uid", JR_OPTIONAL, &d->uid, &d->has_uid) < 0 ||
       jr_u32(r, v, "gid", JR_OPTIONAL, &d->gid, &d->has_gid) < 0)
     return -1;
-  d->file_mode = (uint32_t)mode;
+  d->file_mode = (uint32_t)(mode & 07777);
   return 0;
 }
 

@@ -102,14 +102,6 @@ int devices_setup(int rootfd, const oci_config *c, bool userns, rt_error *err) {
                     default_devices[i].minor, 0666, 0, 0, userns, "default device", err) < 0)
       return -1;
   }
-  for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
-    _cleanup_free_ char *base = NULL;
-    _cleanup_close_ int dir = split_parent(rootfd, default_links[i].path, &base, err);
-    if (dir < 0)
-      return -1;
-    if (symlinkat(default_links[i].target, dir, base) < 0 && errno != EEXIST)
-      return rt_error_set(err, errno, "symlink %s", default_links[i].path);
-  }
   for (size_t i = 0; l && i < l->n_devices; i++) {
     const oci_device *d = &l->devices[i];
     char field[64];
@@ -126,6 +118,21 @@ int devices_setup(int rootfd, const oci_config *c, bool userns, rt_error *err) {
     if (make_device(rootfd, d->path, type, (unsigned)d->major, (unsigned)d->minor, perm,
                     d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, userns, field, err) < 0)
       return -1;
+  }
+  /* The links come after the config's devices, as in runc: /dev/ptmx is
+   * always the link to pts/ptmx, even when the config lists a /dev/ptmx
+   * device (podman --privileged lists every host device, /dev/ptmx too);
+   * the other links give way to what is already there. */
+  for (size_t i = 0; i < ARRAY_SIZE(default_links); i++) {
+    _cleanup_free_ char *base = NULL;
+    _cleanup_close_ int dir = split_parent(rootfd, default_links[i].path, &base, err);
+    if (dir < 0)
+      return -1;
+    if (strcmp(default_links[i].path, "/dev/ptmx") == 0 && unlinkat(dir, base, 0) < 0 &&
+        errno != ENOENT)
+      return rt_error_set(err, errno, "replace %s", default_links[i].path);
+    if (symlinkat(default_links[i].target, dir, base) < 0 && errno != EEXIST)
+      return rt_error_set(err, errno, "symlink %s", default_links[i].path);
   }
   return 0;
 }

@@ -576,10 +576,15 @@ c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_
 @test "LISTEN_FDS: socket activation fds and LISTEN_PID reach the container" {
   args sh -c 'echo $LISTEN_FDS $LISTEN_PID; cat <&3'
   echo activated >"$BATS_TEST_TMPDIR/in"
-  LISTEN_FDS=1 run rt run c1 3<"$BATS_TEST_TMPDIR/in"
+  # LISTEN_PID must name rt itself (sd_listen_fds(3)): exec keeps the shell's pid.
+  run sh -c 'export LISTEN_FDS=1 LISTEN_PID=$$; exec "$0" --root "$1" run c1' "$RT" "$ROOT" 3<"$BATS_TEST_TMPDIR/in"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "1 1" ]
   [ "${lines[1]}" = activated ]
+  # A stale LISTEN_FDS meant for another process passes nothing.
+  args sh -c 'cat <&3 && echo leaked'
+  LISTEN_FDS=1 LISTEN_PID=1 run rt run c2 3<"$BATS_TEST_TMPDIR/in"
+  [[ "$output" != *leaked* ]]
 }
 
 @test "--no-pivot: MS_MOVE and chroot instead of pivot_root" {

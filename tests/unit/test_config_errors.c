@@ -442,11 +442,11 @@ static void test_linux_misc(void) {
       {"{" V ",'linux':{'devices':[{'path':'/dev/x','type':'b','major':1}]}}",
        "config.json: .linux.devices[0].minor: missing required field"},
       {"{" V ",'linux':{'devices':[{'path':'/dev/x','type':'c','major':1,'minor':1,"
-       "'fileMode':512}]}}",
-       "config.json: .linux.devices[0].fileMode: 512 is out of range (0 to 511)"},
+       "'fileMode':65536}]}}",
+       "config.json: .linux.devices[0].fileMode: 65536 is out of range (0 to 65535)"},
       {"{" V ",'linux':{'devices':[{'path':'/dev/x','type':'c','major':1,'minor':1,"
        "'fileMode':-1}]}}",
-       "config.json: .linux.devices[0].fileMode: -1 is out of range (0 to 511)"},
+       "config.json: .linux.devices[0].fileMode: -1 is out of range (0 to 65535)"},
       {"{" V ",'linux':{'devices':[{'path':'/dev/x','type':'c','major':'1','minor':1}]}}",
        "config.json: .linux.devices[0].major: expected an integer, got a string"},
       {"{" V ",'linux':{'netDevices':['eth0']}}",
@@ -494,6 +494,13 @@ static void test_linux_misc(void) {
   }
   oci_config *c = config_ok("{" V ",'linux':{'rootfsPropagation':''}}", "rootfsPropagation \"\"");
   ok(c && c->linux_->rootfs_propagation == NULL, "  means unset");
+  oci_config_free(c);
+  /* podman writes the whole st_mode: 0020666 for a character device */
+  c = config_ok("{" V ",'linux':{'devices':[{'path':'/dev/x','type':'c','major':1,'minor':3,"
+                "'fileMode':8630}]}}",
+                "a device fileMode with the file type bits (podman)");
+  ok(c && c->linux_->n_devices == 1 && c->linux_->devices[0].file_mode == 0666,
+     "  the type bits are dropped");
   oci_config_free(c);
 }
 
