@@ -2,11 +2,19 @@
 """Build an OCI image archive (for `ctr images import` / `podman load`) of a
 busybox-static rootfs, with no registry: one gzip layer, a config, a manifest.
 
-usage: make-image.py OUT.tar NAME:TAG [BUSYBOX]"""
+usage: make-image.py OUT.tar NAME:TAG [BUSYBOX]
+       make-image.py --rootfs OUT.tar [BUSYBOX]
+With --rootfs, write only the root filesystem as a plain tarball (for
+`podman import` / `docker import`)."""
 import gzip, hashlib, io, json, os, sys, tarfile, time
 
-out, ref = sys.argv[1], sys.argv[2]
-busybox = sys.argv[3] if len(sys.argv) > 3 else "/bin/busybox"
+rootfs_only = len(sys.argv) > 1 and sys.argv[1] == "--rootfs"
+if rootfs_only:
+    out, ref = sys.argv[2], None
+    busybox = sys.argv[3] if len(sys.argv) > 3 else "/bin/busybox"
+else:
+    out, ref = sys.argv[1], sys.argv[2]
+    busybox = sys.argv[3] if len(sys.argv) > 3 else "/bin/busybox"
 
 def layer_tar():
     buf = io.BytesIO()
@@ -30,6 +38,10 @@ def layer_tar():
     return buf.getvalue()
 
 raw = layer_tar()
+if rootfs_only:
+    with open(out, "wb") as f:
+        f.write(raw)
+    sys.exit(0)
 gz = gzip.compress(raw, mtime=0)
 def digest(b): return "sha256:" + hashlib.sha256(b).hexdigest()
 config = json.dumps({

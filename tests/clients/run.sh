@@ -5,7 +5,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 RT=${RT:-$(cd "$here/../.." && pwd)/build/rt}
 status=0
-for client in "$here"/containerd.sh; do
+for client in "$here"/containerd.sh "$here"/podman.sh "$here"/docker.sh; do
   for rt in "$RT" ${CONTROL_RUNTIME:-/usr/bin/runc}; do
     [ -x "$rt" ] || continue
     RUNTIME=$rt "$client" || status=1
