@@ -4,8 +4,8 @@
 # `referencing` library work too). Prints TAP; exits non-zero on failure.
 #
 #   RT=path/to/rt          the binary (default: the build tree's rt)
-#   SPEC=path              the runtime-spec checkout (default: /work/shared/runtime-spec,
-#                          i.e. $(dirname $0)/../../../shared/runtime-spec); schemas in $SPEC/schema
+#   SPEC=path              a runtime-spec checkout (default: the copy of v1.3.0's schemas
+#                          in tests/schema/runtime-spec); schemas in $SPEC/schema
 #   TEST_STATE=path        the built tests/unit/test_state (default: next to $RT)
 #   LIVE_STATE_DIR=dir     optional: a --root with live containers; `rt --root DIR state ID`
 #                          is validated for every id of `rt --root DIR list -q`
@@ -22,7 +22,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 RT=${RT:-$top/build/rt}
-SPEC=${SPEC:-$(dirname "$top")/shared/runtime-spec}
+# The schemas of runtime-spec v1.3.0 are kept in tests/schema/runtime-spec
+# (Apache-2.0, as the spec), so that a clean clone can check.
+SPEC=${SPEC:-$top/tests/schema/runtime-spec}
 PYTHON=${PYTHON:-python3}
 TEST_STATE=${TEST_STATE:-$(dirname "$RT")/tests/unit/test_state}
 SCHEMA_DIR=$(cd "$SPEC/schema" 2>/dev/null && pwd) || {

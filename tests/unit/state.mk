@@ -15,4 +15,4 @@ tests_unit_test_spec_roundtrip_LDADD = librt.a $(RT_LIBS)
 
 # JSON-schema checks of rt's output against the runtime-spec schemas
 # (python3-jsonschema; run by hand or by a test lane, not by `make check`).
-EXTRA_DIST += tests/schema/check.sh
+EXTRA_DIST += tests/schema/check.sh tests/schema/runtime-spec
