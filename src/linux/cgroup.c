@@ -715,8 +715,16 @@ static int join(const struct cg_layout *l, const char *rel, pid_t pid, rt_error 
     struct cg_ctx x = {.src = "", .err = err};
     if (!dir)
       return rt_error_set(err, ENOMEM, "cgroup path");
-    if (cg_write(&x, dir, "cgroup.procs", value, "") < 0)
+    if (cg_write(&x, dir, "cgroup.procs", value, "") < 0) {
+      /* v2: a child of a cgroup that has processes and threaded controllers. */
+      _cleanup_free_ char *type = err->errnum == EOPNOTSUPP ? cg_read(dir, "cgroup.type") : NULL;
+      if (type && strcmp(type, "domain invalid") == 0)
+        return rt_error_set(err, EOPNOTSUPP,
+                            "move pid %d into cgroup %s: it is \"domain invalid\" (its parent "
+                            "has processes of its own and threaded controllers enabled)",
+                            (int)pid, dir);
       return rt_error_set(err, err->errnum, "move pid %d into cgroup %s", (int)pid, dir);
+    }
   }
   return 0;
 }

@@ -134,8 +134,14 @@ static int enable_one(const struct cg_ctx *x, const char *dir, const char *avail
   return 0;
 }
 
-static int enable_in(const struct cg_ctx *x, const char *dir, const struct need *n, size_t nn,
-                     bool all_available) {
+/* Whether a cgroup has processes of its own. */
+static bool has_procs(const char *dir) {
+  _cleanup_free_ char *procs = cg_read(dir, "cgroup.procs");
+  return procs && *procs;
+}
+
+static int enable_in(const struct cg_ctx *x, const char *dir, bool root, const struct need *n,
+                     size_t nn, bool all_available) {
   _cleanup_free_ char *avail = cg_read(dir, "cgroup.controllers");
   _cleanup_free_ char *enabled = cg_read(dir, "cgroup.subtree_control");
   if (!avail || !enabled)
@@ -145,6 +151,14 @@ static int enable_in(const struct cg_ctx *x, const char *dir, const struct need 
       return -1;
   if (!all_available)
     return 0;
+  /* Not the controllers nobody asked for in a cgroup with processes (other
+   * than the root): the threaded ones (cpuset, pids) would be enabled there
+   * and make it a thread root, and the new child a "domain invalid" cgroup
+   * that no process can join (EOPNOTSUPP). */
+  if (!root && has_procs(dir)) {
+    log_debug("cgroup: %s has processes: only the controllers needed are enabled", dir);
+    return 0;
+  }
   _cleanup_free_ char *list = strdup(avail);
   char *save = NULL;
   for (char *c = list ? strtok_r(list, " \n", &save) : NULL; c; c = strtok_r(NULL, " \n", &save))
@@ -169,7 +183,7 @@ int cg_v2_enable(const struct cg_ctx *x, const char *mnt, const oci_resources *r
   for (char *p = path + base;; p = strchr(p + 1, '/')) {
     char c = *p;
     *p = '\0';
-    int ret = enable_in(x, *path ? path : "/", n, nn, all_available);
+    int ret = enable_in(x, *path ? path : "/", p == path + base, n, nn, all_available);
     *p = c;
     if (ret < 0)
       return -1;

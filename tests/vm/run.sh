@@ -1,0 +1,326 @@
+#!/bin/bash
+# tests/vm/run.sh: the VM lane. Boots Debian's stock kernel under qemu (TCG)
+# on a pure cgroup v2 hierarchy, with AppArmor on or off, over the host's own
+# root file system (9p, read-only, with a tmpfs overlay on top), and runs
+# COMMAND there from the top of this work tree. The default COMMAND is the
+# lane's checks, tests/vm/lane.sh. TAP (COMMAND's stdout) on stdout, its
+# stderr on stderr; the exit status is COMMAND's.
+#
+#   tests/vm/run.sh [--lsm apparmor|none] [--timeout SEC] [COMMAND...]
+#
+# When qemu or the kernel cannot be had, it prints "1..0 # SKIP reason" and
+# exits 0. When the VM fails (no boot, time limit, COMMAND failing without
+# a "not ok" line), it adds a "not ok" line and exits non-zero.
+#
+# Environment:
+#   RT_VM_CACHE=DIR     kernel cache (default /var/cache/rt-vm), one directory
+#                       per kernel package and version
+#   RT_VM_TIMEOUT=SEC   time limit of one boot (default 1200)
+#   RT_VM_MEM, RT_VM_SMP  guest memory and CPUs (default 2G, 2)
+#   RT_VM_VERBOSE=1     copy the serial console to stderr as it comes
+#   RT_VM_KEEP=1        keep the temporary directory (its path goes to stderr)
+#   RT_TEST_NO_INSTALL=1  never apt-get install a missing package
+#   RT, RT_VM_BATS, RT_VM_UNIT_DIR  passed on to the guest (see lane.sh)
+#   RT_VM_ACCEL, RT_VM_CPU  qemu's -accel and -cpu (default tcg, max: KVM
+#                       hangs at boot on a nested host)
+set -u -o pipefail
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin
+export LC_ALL=C.UTF-8
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+lsm=apparmor
+tmo=${RT_VM_TIMEOUT:-1200}
+cache=${RT_VM_CACHE:-/var/cache/rt-vm}
+
+usage() {
+  sed -n '2,/^set -u/{/^#/s/^# \{0,1\}//p}' "$0" >&2
+  exit 2
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+  --lsm) [ $# -ge 2 ] || usage; lsm=$2; shift 2 ;;
+  --lsm=*) lsm=${1#--lsm=}; shift ;;
+  --timeout) [ $# -ge 2 ] || usage; tmo=$2; shift 2 ;;
+  -h | --help) usage ;;
+  --) shift; break ;;
+  -*) echo "run.sh: unknown option $1" >&2; usage ;;
+  *) break ;;
+  esac
+done
+case "$lsm" in apparmor | none) ;; *) echo "run.sh: --lsm apparmor or none" >&2; exit 2 ;; esac
+[ $# -gt 0 ] || set -- tests/vm/lane.sh
+
+skip() {
+  echo "1..0 # SKIP $*"
+  exit 0
+}
+
+log() { echo "run.sh: $*" >&2; }
+
+[ "$(id -u)" = 0 ] || skip "the VM lane needs root (qemu's 9p export of / and the kernel cache)"
+[ "$(uname -m)" = x86_64 ] || skip "the VM lane runs on x86_64 hosts only"
+
+# ------------------------------------------------------------ packages
+# qemu, the static busybox of the initramfs and of the container rootfs, and
+# apparmor_parser (visible to the guest through the 9p root).
+need=()
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+bb_applets=$(/bin/busybox --list 2>/dev/null)
+[[ $'\n'"$bb_applets"$'\n' == *$'\n'cpio$'\n'* ]] || need+=(busybox-static)
+[ "$lsm" != apparmor ] || command -v apparmor_parser >/dev/null || need+=(apparmor)
+if [ ${#need[@]} -gt 0 ] && [ -z "${RT_TEST_NO_INSTALL:-}" ]; then
+  log "installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}"; } >&2 ||
+    log "apt-get install ${need[*]} failed"
+fi
+command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
+[ -x /bin/busybox ] || skip "no /bin/busybox (apt-get install busybox-static)"
+
+# ------------------------------------------------------------ temp dir, cleanup
+work=$(mktemp -d /tmp/rt-vm.XXXXXX) || exit 1
+qpid= tpid=
+cleanup() {
+  if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+    kill "$qpid" 2>/dev/null
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$qpid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$qpid" 2>/dev/null
+  fi
+  [ -z "$tpid" ] || kill "$tpid" 2>/dev/null
+  if [ -n "${RT_VM_KEEP:-}" ]; then
+    log "kept $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'echo "not ok - vm: interrupted"; exit 130' INT
+trap 'echo "not ok - vm: terminated"; exit 143' TERM HUP
+
+# ------------------------------------------------------------ kernel
+# Debian's linux-image-amd64 names the kernel package (linux-image-6.1.0-N-amd64);
+# its .deb is downloaded and unpacked, never installed. The cache keeps the
+# kernel and the few modules the initramfs loads, keyed by package and version.
+MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
+9pnet 9pnet_virtio netfs fscache 9p overlay"
+
+kernel_pkg() {
+  local pkg ver
+  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+    awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+  [ -n "$pkg" ] || return 1
+  ver=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | awk '/^Version:/ { print $2; exit }')
+  [ -n "$ver" ] || return 1
+  echo "${pkg}_$ver"
+}
+
+fetch_kernel() { # KEY -> $cache/KEY
+  local key=$1 pkg=${1%%_*} dir=$cache/$1 tmp m f
+  tmp=$(mktemp -d "$cache/.fetch.XXXXXX") || return 1
+  (
+    set -e
+    cd "$tmp"
+    apt-get download -o APT::Sandbox::User=root "$pkg=${key#*_}" >/dev/null 2>dl.err ||
+      { cat dl.err >&2; exit 1; }
+    dpkg -x ./*.deb x
+    mkdir -p out/modules
+    cp x/boot/vmlinuz-* out/vmlinuz
+    for m in $MODULES; do
+      f=$(find x/lib/modules -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" | head -n 1)
+      [ -n "$f" ] || { echo "no module $m in $pkg" >&2; exit 1; }
+      case "$f" in
+      *.xz) xz -dc "$f" >"out/modules/$m.ko" ;;
+      *.zst) zstd -qdc "$f" >"out/modules/$m.ko" ;;
+      *) cp "$f" "out/modules/$m.ko" ;;
+      esac
+    done
+    basename x/lib/modules/* >out/release
+    rm -rf "$dir"
+    mv out "$dir"
+  )
+  local st=$?
+  rm -rf "$tmp"
+  return $st
+}
+
+mkdir -p "$cache" || skip "cannot make $cache"
+exec 9>"$cache/.lock"
+flock -w 600 9 || skip "$cache is locked by another run"
+key=$(kernel_pkg)
+if [ -z "$key" ] && [ -z "${RT_TEST_NO_INSTALL:-}" ]; then
+  apt-get update -qq >&2 || true
+  key=$(kernel_pkg)
+fi
+if [ -n "$key" ] && [ ! -f "$cache/$key/release" ]; then
+  log "downloading $key"
+  fetch_kernel "$key" || { log "download of $key failed"; key=; }
+fi
+if [ -z "$key" ] || [ ! -f "$cache/$key/release" ]; then
+  # No package lists or no network: the newest kernel already in the cache.
+  key=$(ls -t "$cache" 2>/dev/null | grep '^linux-image-' | while read -r k; do
+    [ -f "$cache/$k/release" ] && { echo "$k"; break; }; done)
+  [ -n "$key" ] || skip "no guest kernel: apt-get download of linux-image-amd64's kernel failed and $cache is empty"
+fi
+flock -u 9
+exec 9>&-
+kdir=$cache/$key
+
+# ------------------------------------------------------------ initramfs
+# busybox, the modules in dependency order, and /init: mount the host's root
+# (9p, read-only) under a tmpfs overlay, the kernel file systems and the
+# results share in it, and switch_root to it (a chroot would leave the
+# initramfs as the mount namespace's root: AppArmor sees paths from there),
+# with the job script as the new init.
+ird=$work/initramfs
+mkdir -p "$ird"/{bin,dev,proc,sys,lower,rw,newroot,share,modules}
+cp /bin/busybox "$ird/bin/busybox"
+ln -s busybox "$ird/bin/sh"
+mknod -m 600 "$ird/dev/console" c 5 1
+cp "$kdir"/modules/*.ko "$ird/modules/"
+echo "$MODULES" | tr ' ' '\n' | grep . >"$ird/modules/order"
+cat >"$ird/init" <<'EOF'
+#!/bin/sh
+# rt VM lane: initramfs init (busybox).
+export PATH=/bin
+/bin/busybox --install -s /bin
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+fail() { echo "rt-vm-init: $*"; poweroff -f; sleep 5; exit 1; }
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+for m in $(cat /modules/order); do
+  insmod /modules/$m.ko || fail "insmod $m"
+done
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 rtshare /share || fail "mount the share"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro rthostroot /lower ||
+  fail "mount the host's root"
+mount -t tmpfs -o mode=0755 tmpfs /rw
+mkdir -p /rw/upper /rw/work
+mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /newroot ||
+  fail "mount the overlay"
+R=/newroot
+mount -t proc proc $R/proc
+mount -t sysfs sysfs $R/sys
+mount -t cgroup2 -o nsdelegate cgroup2 $R/sys/fs/cgroup || fail "mount cgroup2"
+mount -t securityfs securityfs $R/sys/kernel/security 2>/dev/null
+mount -t devtmpfs devtmpfs $R/dev
+mkdir -p $R/dev/pts $R/dev/shm $R/dev/mqueue
+mount -t devpts -o newinstance,ptmxmode=0666,gid=5,mode=620 devpts $R/dev/pts
+mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
+mount -t mqueue mqueue $R/dev/mqueue
+ln -sfn /proc/self/fd $R/dev/fd
+ln -sf /proc/self/fd/0 $R/dev/stdin
+ln -sf /proc/self/fd/1 $R/dev/stdout
+ln -sf /proc/self/fd/2 $R/dev/stderr
+mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+mount -t tmpfs -o mode=0755 tmpfs $R/run
+# A work tree under /tmp or /run (hidden by those tmpfs): an overlay of its own.
+top=$(cat /share/top)
+case "$top" in
+/tmp/* | /run/*)
+  mkdir -p /rw/top/upper /rw/top/work $R$top
+  mount -t overlay -o lowerdir=/lower$top,upperdir=/rw/top/upper,workdir=/rw/top/work overlay $R$top ||
+    fail "mount the overlay of $top"
+  ;;
+esac
+mkdir -p $R/run/rt-vm $R/run/lock
+mount --move /share $R/run/rt-vm || fail "move the share"
+echo "rt-vm-init: $(uname -r), cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.controllers), lsm: $(cat $R/sys/kernel/security/lsm 2>/dev/null)"
+hostname rt-vm
+exec switch_root $R /bin/sh /run/rt-vm/job.sh
+fail "switch_root"
+EOF
+chmod 755 "$ird/init"
+(cd "$ird" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initramfs.img" ||
+  { echo "1..1"; echo "not ok 1 - vm: build the initramfs"; exit 1; }
+
+# ------------------------------------------------------------ the job
+# PID 1 after switch_root: runs COMMAND from the top of the tree, leaves its
+# stdout, stderr and exit status in the share, and powers off.
+share=$work/share
+mkdir -p "$share"
+echo "$top" >"$share/top"
+{
+  echo '#!/bin/sh'
+  echo 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin'
+  echo 'export HOME=/root LC_ALL=C.UTF-8 TERM=dumb'
+  printf 'export RT_VM=1 RT_VM_LSM=%q RT_VM_TOP=%q\n' "$lsm" "$top"
+  for v in RT RT_VM_BATS RT_VM_UNIT_DIR; do
+    [ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+  done
+  echo 'off() { sync; cd /; umount -l /run/rt-vm 2>/dev/null; /bin/busybox poweroff -f; echo o >/proc/sysrq-trigger; sleep 10; }'
+  printf 'cd %q || { echo 125 >/run/rt-vm/status; off; }\n' "$top"
+  printf '%q ' "$@"
+  echo '>/run/rt-vm/stdout 2>/run/rt-vm/stderr </dev/null'
+  echo 'st=$?'
+  echo 'echo $st >/run/rt-vm/status'
+  echo 'echo "rt-vm: job done ($st)"'
+  echo 'off'
+} >"$share/job.sh"
+
+# ------------------------------------------------------------ boot
+cmdline="console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init cgroup_no_v1=all"
+if [ "$lsm" = apparmor ]; then
+  cmdline="$cmdline apparmor=1 security=apparmor"
+else
+  cmdline="$cmdline lsm=lockdown,capability,landlock,yama,bpf"
+fi
+console=$work/console.log
+start=$(date +%s%N)
+qemu-system-x86_64 \
+  -accel "${RT_VM_ACCEL:-tcg}" -cpu "${RT_VM_CPU:-max}" -m "${RT_VM_MEM:-2G}" -smp "${RT_VM_SMP:-2}" \
+  -nographic -nodefaults -no-user-config -no-reboot -serial stdio -monitor none -vga none -nic none \
+  -kernel "$kdir/vmlinuz" -initrd "$work/initramfs.img" -append "$cmdline" \
+  -virtfs "local,path=/,mount_tag=rthostroot,security_model=passthrough,readonly=on,multidevs=remap" \
+  -virtfs "local,path=$share,mount_tag=rtshare,security_model=none,multidevs=remap" \
+  </dev/null >"$console" 2>&1 &
+qpid=$!
+if [ -n "${RT_VM_VERBOSE:-}" ]; then
+  tail -n +1 -f "$console" >&2 &
+  tpid=$!
+fi
+timed_out=
+deadline=$(($(date +%s) + tmo))
+while kill -0 "$qpid" 2>/dev/null; do
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    timed_out=1
+    log "time limit of ${tmo}s reached: killing qemu ($qpid)"
+    kill "$qpid" 2>/dev/null
+    sleep 1
+    kill -9 "$qpid" 2>/dev/null
+    break
+  fi
+  sleep 0.2
+done
+wait "$qpid" 2>/dev/null
+qst=$?
+qpid=
+if [ -n "$tpid" ]; then
+  kill "$tpid" 2>/dev/null
+  wait "$tpid" 2>/dev/null
+  tpid=
+fi
+ms=$((($(date +%s%N) - start) / 1000000))
+secs=$((ms / 1000)).$(printf %03d $((ms % 1000)))
+
+# ------------------------------------------------------------ results
+[ -f "$share/stdout" ] && cat "$share/stdout"
+[ -s "$share/stderr" ] && cat "$share/stderr" >&2
+st=$(cat "$share/status" 2>/dev/null)
+why=
+if [ -n "$timed_out" ]; then
+  why="timed out after ${tmo}s"
+elif [ -z "$st" ]; then
+  why="no exit status from the guest (qemu exited $qst)"
+elif [ "$st" != 0 ] && ! grep -qE '^not ok ' "$share/stdout" 2>/dev/null; then
+  why="$* exited $st"
+fi
+log "$key, lsm $lsm: qemu ran ${secs}s, command status ${st:-none}"
+if [ -n "$why" ]; then
+  log "guest console (last 40 lines):"
+  tail -n 40 "$console" | sed 's/^/  | /' >&2
+  echo "not ok - vm: $why"
+  [ -n "$st" ] && [ "$st" != 0 ] || st=1
+fi
+exit "${st:-1}"
