@@ -8,13 +8,10 @@ set -u
 RUNTIME=${RUNTIME:?RUNTIME must name the runtime binary}
 NAME=${CLIENT_TAG:-$(basename "$RUNTIME")}
 here=$(cd "$(dirname "$0")" && pwd)
+CLIENT=containerd
+. "$here/lib.bash"
 work=$(mktemp -d /tmp/rt-ctd.XXXXXX)
 sock="$work/containerd.sock"
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - containerd/$NAME: $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - containerd/$NAME: $1"; [ -n "${2:-}" ] && echo "$2" | sed 's/^/#   /'; }
-check() { local desc=$1; shift; local out; if out=$("$@" 2>&1); then ok "$desc"; else notok "$desc" "$out"; fi; }
 
 if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null; then
   echo "1..0 # SKIP containerd is not installed"
@@ -42,7 +39,8 @@ cleanup() {
   kill "$cpid" 2>/dev/null
   wait "$cpid" 2>/dev/null
   # containerd's mounts of snapshots live under $work
-  grep " $work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  kill_started_under "$work"
+  umount_under "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -70,8 +68,8 @@ st=$?
 out=$(echo from-stdin | timeout 20 $RUN --rm "$img" t-stdin sh -c 'read -r x; echo "$x"' 2>&1)
 [ "$out" = from-stdin ] && ok "stdin reaches the container" || notok "stdin reaches the container" "$out"
 
-# ctr -t wants a terminal on its own stdin: script(1) gives it one.
-out=$(timeout 20 script -qec "$RUN --rm -t $img t-tty sh -c tty" /dev/null </dev/null 2>&1 | tr -d '\r\000')
+# ctr -t wants a terminal on its own stdin: tests/clients/pty-run.py gives it one, with a deadline.
+out=$("$here/pty-run.py" 60 $RUN --rm -t $img t-tty sh -c tty </dev/null 2>&1)
 [[ "$out" == */dev/pts/[0-9]* ]] && ok "a tty task" || notok "a tty task" "$out"
 
 if $RUN -d "$img" t-long sleep 1000 >/dev/null 2>&1; then

@@ -13,15 +13,8 @@ set -u
 RUNTIME=${RUNTIME:?RUNTIME must name the runtime binary}
 NAME=${CLIENT_TAG:-$(basename "$RUNTIME")}
 here=$(cd "$(dirname "$0")" && pwd)
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - docker/$NAME: $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - docker/$NAME: $1"; [ -n "${2:-}" ] && echo "$2" | sed 's/^/#   /'; }
-check() { local desc=$1; shift; local out; if out=$("$@" 2>&1); then ok "$desc"; else notok "$desc" "$out"; fi; }
-# expect DESC WANT CMD...: the command's stdout+stderr must equal WANT
-expect() { local desc=$1 want=$2; shift 2; local out; out=$("$@" 2>&1)
-  if [ "$out" = "$want" ]; then ok "$desc"; else notok "$desc" "want: $want
-got:  $out"; fi; }
+CLIENT=docker
+. "$here/lib.bash"
 
 DOCKER=/usr/bin/docker   # not /usr/local/bin/docker, which may be another client
 if ! command -v dockerd >/dev/null || [ ! -x $DOCKER ] || ! command -v containerd >/dev/null; then
@@ -58,7 +51,8 @@ cleanup() {
     kill "$cpid" 2>/dev/null
     wait "$cpid" 2>/dev/null
   fi
-  grep " $work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  kill_started_under "$work"
+  umount_under "$work"
   if [ -n "$cg_fresh" ]; then
     for d in $(cg_parents); do find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
   fi
@@ -119,8 +113,8 @@ st=$?
 out=$(echo from-stdin | $RUN -i $img sh -c 'read -r x; echo "$x"' 2>&1)
 [ "$out" = from-stdin ] && ok "stdin reaches the container" || notok "stdin reaches the container" "$out"
 
-# docker -t wants a terminal on its own stdin: script(1) gives it one.
-out=$(script -qec "$RUN -t $img sh -c tty" /dev/null </dev/null 2>&1 | tr -d '\r\000')
+# docker -t wants a terminal on its own stdin: tests/clients/pty-run.py gives it one, with a deadline.
+out=$("$here/pty-run.py" 90 $RUN -t $img sh -c tty </dev/null 2>&1)
 [[ "$out" == */dev/pts/[0-9]* ]] && ok "run -t gets a tty" || notok "run -t gets a tty" "$out"
 
 out=$($RUN $img /no/such/binary 2>&1)
@@ -136,7 +130,7 @@ if out=$($D run -d --runtime rt --network none --name t-long --memory 64m $img s
   $D exec t-long sh -c 'exit 7' >/dev/null 2>&1
   st=$?
   [ "$st" = 7 ] && ok "exec exit status propagates" || notok "exec exit status propagates" "got $st"
-  out=$(script -qec "$D exec -t t-long sh -c tty" /dev/null </dev/null 2>&1 | tr -d '\r\000')
+  out=$("$here/pty-run.py" 90 $D exec -t t-long sh -c tty </dev/null 2>&1)
   [[ "$out" == */dev/pts/[0-9]* ]] && ok "exec -t gets a tty" || notok "exec -t gets a tty" "$out"
   # A failing exec: the runtime's error travels back through the shim, which
   # reads it from the runtime's --log file: JSON lines.

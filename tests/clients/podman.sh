@@ -11,16 +11,8 @@ set -u
 RUNTIME=${RUNTIME:?RUNTIME must name the runtime binary}
 NAME=${CLIENT_TAG:-$(basename "$RUNTIME")}
 here=$(cd "$(dirname "$0")" && pwd)
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - podman/$NAME: $1"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - podman/$NAME: $1"; [ -n "${2:-}" ] && echo "$2" | sed 's/^/#   /'; }
-skip() { n=$((n + 1)); echo "ok $n - podman/$NAME: $1 # SKIP $2"; }
-check() { local desc=$1; shift; local out; if out=$("$@" 2>&1); then ok "$desc"; else notok "$desc" "$out"; fi; }
-# expect DESC WANT CMD...: the command's stdout+stderr must equal WANT
-expect() { local desc=$1 want=$2; shift 2; local out; out=$("$@" 2>&1)
-  if [ "$out" = "$want" ]; then ok "$desc"; else notok "$desc" "want: $want
-got:  $out"; fi; }
+CLIENT=podman
+. "$here/lib.bash"
 
 if ! command -v podman >/dev/null || ! command -v conmon >/dev/null; then
   echo "1..0 # SKIP podman is not installed"
@@ -103,7 +95,8 @@ restore_subids() {
 cleanup() {
   $P rm -a -f -t 0 >/dev/null 2>&1
   $P rmi -a -f >/dev/null 2>&1
-  grep " $work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  kill_started_under "$work"
+  umount_under "$work"
   ip link del "$bridge" 2>/dev/null
   restore_subids
   if [ -n "$cg_fresh" ]; then
@@ -142,8 +135,8 @@ st=$?
 out=$(echo from-stdin | $RUN -i $img sh -c 'read -r x; echo "$x"' 2>&1)
 [ "$out" = from-stdin ] && ok "stdin reaches the container" || notok "stdin reaches the container" "$out"
 
-# podman -t wants a terminal on its own stdin: script(1) gives it one.
-out=$(script -qec "$RUN -t $img sh -c 'tty; stty size'" /dev/null </dev/null 2>&1 | tr -d '\r\000')
+# podman -t wants a terminal on its own stdin: tests/clients/pty-run.py gives it one, with a deadline.
+out=$("$here/pty-run.py" 90 $RUN -t $img sh -c 'tty; stty size' </dev/null 2>&1)
 [[ "$out" == */dev/pts/[0-9]* ]] && ok "run -t gets a tty" || notok "run -t gets a tty" "$out"
 
 # ---- detached container, exec, pause, update, stop, rm
@@ -153,7 +146,7 @@ if out=$($P run -d --name t-long --memory 64m $img sleep 1000 2>&1); then
   $P exec t-long sh -c 'exit 7' >/dev/null 2>&1
   st=$?
   [ "$st" = 7 ] && ok "exec exit status propagates" || notok "exec exit status propagates" "got $st"
-  out=$(script -qec "$P exec -t t-long sh -c tty" /dev/null </dev/null 2>&1 | tr -d '\r\000')
+  out=$("$here/pty-run.py" 90 $P exec -t t-long sh -c tty </dev/null 2>&1)
   [[ "$out" == */dev/pts/[0-9]* ]] && ok "exec -t gets a tty" || notok "exec -t gets a tty" "$out"
   # A failing exec: podman maps the runtime's "not found" error to 127.
   out=$($P exec t-long /no/such/binary 2>&1)
