@@ -211,6 +211,13 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
     signal(s, SIG_DFL);
   sigprocmask(SIG_SETMASK, &none, NULL);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Before entering the container: close every fd rt itself holds (the
+   * --root directory, the container's state directory, ...) but what this
+   * child needs, so no /proc/self/fd/N of a host directory exists for a
+   * --cwd, a program path or a PATH entry to walk out through
+   * (CVE-2024-21626). Close-on-exec alone is too late for those. */
+  int keep[] = {x->sync_fd, x->pidfd, rt_seccomp_listener_fd, rt_log_fd()};
+  fs_close_from_except(3 + x->preserve_fds, keep, sizeof keep / sizeof keep[0]);
   security_child_init();
   if (proc_apply_cpu_affinity(p, false, &err) < 0)
     exec_fail(x, &err);
@@ -239,8 +246,8 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
   if (proc_apply_oom_score_adj(p, &err) < 0 || proc_apply_rlimits(p, &err) < 0 ||
       proc_apply_scheduler(p, &err) < 0 || proc_apply_io_priority(p, &err) < 0)
     exec_fail(x, &err);
-  if (chdir(p->cwd) < 0) {
-    rt_error_set(&err, errno, "exec: chdir %s in the container", p->cwd);
+  if (fs_chdir_in_root(p->cwd && *p->cwd ? p->cwd : "/", &err) < 0) {
+    rt_error_prefix(&err, "exec: process.cwd");
     exec_fail(x, &err);
   }
   char *exe = NULL;

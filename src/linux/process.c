@@ -395,7 +395,7 @@ static const char *env_get(const oci_process *p, const char *name) {
 
 static bool is_executable_file(const char *path) {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+  return fs_stat_confined(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
 int proc_find_executable(const oci_process *p, char **out, rt_error *err) {
@@ -404,9 +404,11 @@ int proc_find_executable(const oci_process *p, char **out, rt_error *err) {
   const char *name = p->args[0];
   if (strchr(name, '/')) {
     struct stat st;
-    if (stat(name, &st) < 0)
+    if (fs_stat_confined(name, &st) < 0)
       return rt_error_set(err, 0, "exec %s: %s in the container's root", name,
-                          errno == ENOENT ? "no such file or directory" : strerror(errno));
+                          errno == ENOENT ? "no such file or directory"
+                          : errno == ELOOP ? "a symlink loop, or a /proc magic link, which is refused"
+                                           : strerror(errno));
     if (S_ISDIR(st.st_mode))
       return rt_error_set(err, 0, "exec %s: is a directory", name);
     *out = strdup(name);
@@ -460,7 +462,7 @@ int proc_apply_user(const oci_process *p, bool deny_setgroups, rt_error *err) {
 
 int proc_chdir(const oci_process *p, rt_error *err) {
   const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
-  if (chdir(cwd) < 0)
-    return rt_error_set(err, errno, "config.json: .process.cwd: chdir %s", cwd);
+  if (fs_chdir_in_root(cwd, err) < 0)
+    return rt_error_prefix(err, "config.json: .process.cwd");
   return 0;
 }

@@ -17,6 +17,35 @@
 
 #include "util/cleanup.h"
 
+/* /dev/console becomes the pty slave (the spec's default device for a
+ * terminal): a bind of the slave, through fds, onto a mount point that rt
+ * makes itself in the container's /dev. /dev is opened without following a
+ * symlink, and a symlink planted at /dev/console is removed, never followed:
+ * one pointing at a procfs file would get the pty mounted over that file
+ * (CVE-2025-52565). No device node is ever opened. */
+static int console_bind(int slave, rt_error *err) {
+  _cleanup_close_ int dev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dev < 0)
+    return rt_error_set(err, errno, "process.terminal: open /dev in the container");
+  struct stat st;
+  if (fstatat(dev, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+      unlinkat(dev, "console", 0) < 0)
+    return rt_error_set(err, errno, "process.terminal: remove the symlink /dev/console");
+  if (mknodat(dev, "console", S_IFREG | 0600, 0) < 0 && errno != EEXIST)
+    return rt_error_set(err, errno, "process.terminal: create /dev/console");
+  _cleanup_close_ int target = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (target < 0 || fstat(target, &st) < 0)
+    return rt_error_set(err, errno, "process.terminal: open /dev/console");
+  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+    return rt_error_set(err, EINVAL, "process.terminal: /dev/console is neither a file nor a device");
+  _cleanup_close_ int tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  if (tree < 0)
+    return rt_error_set(err, errno, "process.terminal: open_tree of the pty");
+  if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rt_error_set(err, errno, "process.terminal: bind the pty on /dev/console");
+  return 0;
+}
+
 int term_setup_in_container(bool has_size, uint64_t height, uint64_t width, bool bind_console,
                             rt_error *err) {
   int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -44,15 +73,9 @@ int term_setup_in_container(bool has_size, uint64_t height, uint64_t width, bool
       return rt_error_set(err, e, "process.consoleSize: TIOCSWINSZ");
     }
   }
-  /* /dev/console is the pty slave (the spec's default device for a terminal). */
-  int cfd = bind_console ? open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
-  if (bind_console && (cfd >= 0 || errno == EEXIST || errno == ENXIO || errno == EACCES)) {
-    if (cfd >= 0)
-      close(cfd);
-    _cleanup_close_ int tree = open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-    _cleanup_close_ int target = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (tree >= 0 && target >= 0)
-      move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+  if (bind_console && console_bind(slave, err) < 0) {
+    close(master);
+    return -1;
   }
   if (setsid() < 0 && errno != EPERM) {
     int e = errno;

@@ -143,6 +143,68 @@ static int mkdir_p_in_root(int rootfd, const char *path, mode_t mode, int depth,
   return cur;
 }
 
+void fs_close_from_except(int from, const int *keep, size_t n) {
+  int lo = from;
+  for (;;) {
+    /* the smallest kept fd at or above lo */
+    int next = -1;
+    for (size_t i = 0; i < n; i++)
+      if (keep[i] >= lo && (next < 0 || keep[i] < next))
+        next = keep[i];
+    if (next < 0)
+      break;
+    if (next > lo)
+      syscall(SYS_close_range, (unsigned)lo, (unsigned)next - 1, 0);
+    lo = next + 1;
+  }
+  syscall(SYS_close_range, (unsigned)lo, ~0U, 0);
+}
+
+int fs_stat_confined(const char *path, struct stat *st) {
+  struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS};
+  _cleanup_close_ int root = -1;
+  int dirfd = AT_FDCWD;
+  if (path[0] == '/') {
+    root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+      return -1;
+    dirfd = root;
+    how.resolve |= RESOLVE_IN_ROOT;
+    while (*path == '/')
+      path++;
+    if (!*path)
+      path = ".";
+  }
+  int fd;
+  do
+    fd = sys_openat2(dirfd, path, &how);
+  while (fd < 0 && errno == EAGAIN);
+  if (fd < 0)
+    return -1;
+  int r = fstat(fd, st);
+  int e = errno;
+  close(fd);
+  errno = e;
+  return r;
+}
+
+int fs_chdir_in_root(const char *path, rt_error *err) {
+  _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return rt_error_set(err, errno, "open /");
+  _cleanup_close_ int dir = open_dir_in_root(root, path);
+  if (dir < 0)
+    return rt_error_set(err, errno, "chdir %s%s", path,
+                        errno == ELOOP ? " (a symlink loop, or a /proc magic link, which is refused)" : "");
+  if (fchdir(dir) < 0)
+    return rt_error_set(err, errno, "chdir %s", path);
+  /* getcwd fails with ENOENT when the cwd is not under the root. */
+  char buf[4096];
+  if (!getcwd(buf, sizeof buf) && errno == ENOENT)
+    return rt_error_set(err, EPERM, "chdir %s: it is outside the container's root", path);
+  return 0;
+}
+
 int fs_ensure_in_root(int rootfd, const char *path, bool is_dir, rt_error *err) {
   if (is_dir)
     return fs_mkdir_p_in_root(rootfd, path, 0755, err);

@@ -4,6 +4,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "util/error.h"
@@ -16,6 +17,22 @@ int fs_mkdir_p_in_root(int rootfd, const char *path, mode_t mode, rt_error *err)
 /* Make sure `path` exists inside rootfd as a directory (is_dir) or a regular file
  * (created empty) and return an O_PATH fd of it. Parents are created. */
 int fs_ensure_in_root(int rootfd, const char *path, bool is_dir, rt_error *err);
+
+/* chdir to `path` inside the current root ("/", the container's after
+ * pivot_root or setns), resolved confined to it and without magic links, so
+ * that a /proc/self/fd/N naming a host directory the caller still holds can
+ * never become the cwd (CVE-2024-21626); then check that the kernel sees the
+ * new cwd under the root. */
+int fs_chdir_in_root(const char *path, rt_error *err);
+
+/* stat(2) for a path the container names (a program, a PATH entry): an
+ * absolute path resolved confined to the current root, no magic links either
+ * way, so that /proc/self/fd/N of a host directory rt holds leads nowhere.
+ * -1 with errno on failure. */
+int fs_stat_confined(const char *path, struct stat *st);
+
+/* Close every fd from `from` up, but those in keep[] (-1 entries ignored). */
+void fs_close_from_except(int from, const int *keep, size_t n);
 
 /* "/proc/thread-self/fd/N": mount(2) and friends follow it to the fd's object. */
 void fs_fd_path(int fd, char buf[static 64]);

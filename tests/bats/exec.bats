@@ -59,10 +59,7 @@ EOF
 
 @test "exec: --tty through --console-socket" {
   start_c1
-  sock="$BATS_TEST_TMPDIR/tty.sock"
-  "$LC_RECVTTY" "$sock" >"$BATS_TEST_TMPDIR/tty.out" &
-  rpid=$!
-  for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+  recvtty_start
   rt exec -t --console-socket "$sock" c1 tty
   wait "$rpid" || true
   grep -q '^/dev/pts/' "$BATS_TEST_TMPDIR/tty.out"

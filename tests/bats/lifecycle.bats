@@ -542,10 +542,7 @@ c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_
 @test "terminal: the pty master goes to --console-socket" {
   cfg "c['process']['terminal'] = True; c['process']['consoleSize'] = {'height': 33, 'width': 101}"
   args sh -c 'tty; stty size; readlink /proc/self/fd/0'
-  sock="$BATS_TEST_TMPDIR/tty.sock"
-  "$LC_RECVTTY" "$sock" >"$BATS_TEST_TMPDIR/tty.out" &
-  rpid=$!
-  for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+  recvtty_start
   rt run -d --console-socket "$sock" c1
   wait_status c1 stopped
   wait "$rpid" || true

@@ -101,3 +101,13 @@ wait_status() {
 json_field() {
   python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]])' "$1"
 }
+
+# recvtty_start: a console-socket receiver at $BATS_TEST_TMPDIR/tty.sock that
+# writes what the pty prints to $BATS_TEST_TMPDIR/tty.out; sets sock and rpid.
+recvtty_start() {
+  sock="$BATS_TEST_TMPDIR/tty.sock"
+  "$LC_RECVTTY" "$sock" >"$BATS_TEST_TMPDIR/tty.out" &
+  rpid=$!
+  local i
+  for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.05; done
+}
