@@ -526,13 +526,40 @@ static int spawn_init(struct creation *cr, rt_error *err) {
   return 0;
 }
 
+/* Rootless (--rootless, or auto as an unprivileged user), a cgroup rt is not
+ * allowed to create is done without, as runc does, unless the config asks
+ * for limits that need one. */
+static int enter_cgroup(struct creation *cr, rt_error *err) {
+  const oci_config *c = cr->config;
+  int r = cgroup_enter(c, cr->o->id, cr->o->systemd_cgroup, cr->pid, &cr->st.cgroup_path, err);
+  if (r >= 0 || !cr->o->rootless || cr->o->systemd_cgroup)
+    return r;
+  if (err->errnum != EACCES && err->errnum != EPERM && err->errnum != EROFS)
+    return r;
+  /* Device rules are moot for an unprivileged user, who cannot make device
+   * nodes anyway (runc ignores them too); any limit is an error. */
+  const oci_resources *res = c->linux_ ? c->linux_->resources : NULL;
+  if (res && (res->memory || res->cpu || res->has_pids || res->block_io || res->n_hugepage_limits ||
+            res->network || res->n_rdma || res->unified.n))
+    return rt_error_prefix(err, "config.json: .linux.resources: rootless, and the limits need a "
+                                "cgroup rt may not create");
+  if (rt_log_debug_enabled())
+    rt_log(RT_LOG_DEBUG, "rootless: the container runs without a cgroup of its own (%s)", err->msg);
+  rt_error_clear(err);
+  free(cr->st.cgroup_path);
+  cr->st.cgroup_path = NULL;
+  return 0;
+}
+
 static int run_creation_steps(struct creation *cr, rt_error *err) {
   const oci_config *c = cr->config;
+  /* Without CAP_SETGID, the kernel takes a gid_map only after setgroups
+   * is denied (user_namespaces(7)). */
   if (ns_is_new(c->linux_, "user") &&
-      ns_write_id_maps(cr->pid, c->linux_, false, err) < 0)
+      ns_write_id_maps(cr->pid, c->linux_, geteuid() != 0, err) < 0)
     return -1;
   /* The init joins its cgroup before it unshares its cgroup namespace. */
-  if (cgroup_enter(c, cr->o->id, cr->o->systemd_cgroup, cr->pid, &cr->st.cgroup_path, err) < 0)
+  if (enter_cgroup(cr, err) < 0)
     return -1;
   if (sync_send(cr->sync_fd, SYNC_USERMAP_DONE, NULL, 0, -1, err) < 0)
     return -1;

@@ -25,6 +25,7 @@ struct rt_create_opts {
   int preserve_fds;
   bool keep; /* run --keep */
   bool systemd_cgroup; /* --systemd-cgroup */
+  bool rootless;       /* --rootless: a cgroup rt may not create is done without */
   enum rt_create_mode mode;
 };
 

@@ -2,11 +2,14 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 static const char global_usage[] =
@@ -35,12 +38,30 @@ static void print_global_usage(FILE *f) {
   fputs("\nRun 'rt COMMAND --help' for a command's options.\n", f);
 }
 
+/* --rootless auto: rootless when not root, or when root of a user namespace
+ * other than the host's (/proc/self/uid_map is not the identity map). */
+static bool rootless_mode(const char *flag) {
+  if (strcmp(flag, "true") == 0)
+    return true;
+  if (strcmp(flag, "false") == 0)
+    return false;
+  if (geteuid() != 0)
+    return true;
+  FILE *f = fopen("/proc/self/uid_map", "re");
+  if (!f)
+    return false;
+  unsigned long a, b, n;
+  bool identity = fscanf(f, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295UL;
+  fclose(f);
+  return !identity;
+}
+
 static void print_version(void) {
   printf("rt version %s\nspec: 1.3.0\n", PACKAGE_VERSION);
 }
 
 int main(int argc, char **argv) {
-  rt_globals g = {.root = "/run/rt", .log_format = RT_LOG_TEXT, .rootless = "auto"};
+  rt_globals g = {.root = NULL, .log_format = RT_LOG_TEXT, .rootless = "auto"};
   enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
   static const struct option opts[] = {
       {"root", required_argument, NULL, OPT_ROOT},
@@ -94,6 +115,17 @@ int main(int argc, char **argv) {
     fprintf(stderr, "rt: --rootless: invalid value '%s' (expected auto, true or false)\n",
             g.rootless);
     return 1;
+  }
+  g.is_rootless = rootless_mode(g.rootless);
+  /* Without --root: /run/rt, or for an unprivileged user
+   * $XDG_RUNTIME_DIR/rt, as runc uses $XDG_RUNTIME_DIR/runc. */
+  _cleanup_free_ char *xdg_root = NULL;
+  if (!g.root) {
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    if (geteuid() != 0 && xdg && *xdg && asprintf(&xdg_root, "%s/rt", xdg) > 0)
+      g.root = xdg_root;
+    else
+      g.root = "/run/rt";
   }
   if (g.root[0] == '\0') {
     fprintf(stderr, "rt: --root: must not be empty\n");

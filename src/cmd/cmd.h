@@ -12,6 +12,7 @@ typedef struct rt_globals {
   bool debug;
   bool systemd_cgroup;
   const char *rootless;    /* auto|true|false */
+  bool is_rootless;        /* what --rootless resolved to */
 } rt_globals;
 
 typedef struct rt_command {

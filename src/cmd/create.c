@@ -91,7 +91,8 @@ static int parse_create_opts(const char *name, int argc, char **argv, struct rt_
 }
 
 CMD(create) {
-  struct rt_create_opts o = {.root = g->root, .mode = RT_MODE_CREATE, .systemd_cgroup = g->systemd_cgroup};
+  struct rt_create_opts o = {.root = g->root, .mode = RT_MODE_CREATE, .systemd_cgroup = g->systemd_cgroup,
+                            .rootless = g->is_rootless};
   int r = parse_create_opts("create", argc, argv, &o, false);
   if (r)
     return r < 0 ? 0 : r;
@@ -102,7 +103,8 @@ CMD(create) {
 }
 
 CMD(run) {
-  struct rt_create_opts o = {.root = g->root, .mode = RT_MODE_RUN, .systemd_cgroup = g->systemd_cgroup};
+  struct rt_create_opts o = {.root = g->root, .mode = RT_MODE_RUN, .systemd_cgroup = g->systemd_cgroup,
+                            .rootless = g->is_rootless};
   int r = parse_create_opts("run", argc, argv, &o, true);
   if (r)
     return r < 0 ? 0 : r;

@@ -96,8 +96,13 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     signal(s, SIG_DFL);
   sigprocmask(SIG_SETMASK, &none, NULL);
   /* Until exec nobody in the container may ptrace us or open /proc/self/exe
-   * (rt's binary on the host: CVE-2019-5736). */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+   * (rt's binary on the host: CVE-2019-5736). One exception: an
+   * unprivileged rt (rootless) can write the id maps of a new user namespace
+   * only while /proc/PID/uid_map is its own, that is while we are dumpable;
+   * nothing else runs in the container yet, and we stop being dumpable as
+   * soon as the maps are written. */
+  bool dumpable_for_maps = ctx->new_userns && geteuid() != 0;
+  prctl(PR_SET_DUMPABLE, dumpable_for_maps ? 1 : 0, 0, 0, 0);
   security_child_init();
 
   if (p && proc_apply_cpu_affinity(p, false, &err) < 0)
@@ -106,6 +111,8 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   /* rt writes the id maps (and, later, joins cgroups) then lets us go on. */
   if (init_wait(ctx, NULL, &err) != SYNC_USERMAP_DONE)
     init_fail(ctx, &(rt_error){.msg = "sync: unexpected message"});
+  if (dumpable_for_maps)
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (ctx->new_userns) {
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
       rt_error_set(&err, errno, "become root in the new user namespace (is 0 mapped?)");

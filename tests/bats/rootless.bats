@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# Rootless containers: rt run by an unprivileged user, with a user namespace
+# that maps the container's root to that user (`rt spec --rootless`), no
+# cgroup of its own (an unprivileged user may not create one), and its state
+# under $XDG_RUNTIME_DIR/rt. --rootless auto|true|false as runc has it:
+# "auto" is rootless for a non-root user (or root of a user namespace).
+
+load lifecycle_helpers
+
+setup_file() { lc_setup_file; }
+setup() {
+  lc_setup
+  UID_RL=23456
+  export XDG="$BATS_TEST_TMPDIR/xdg"
+  mkdir -p "$XDG"
+  chown "$UID_RL:$UID_RL" "$XDG"
+  chmod 755 "$BATS_TEST_TMPDIR" "$BUNDLE"
+  # The leak check looks here: the default root of an unprivileged rt.
+  export ROOT="$XDG/rt"
+  # `rt spec --rootless` run by that user would write this mapping.
+  rm -f "$BUNDLE/config.json"
+  "$RT" spec --rootless --bundle "$BUNDLE"
+  cfg "c['root']['path'] = '$LC_ROOTFS'; c['process']['terminal'] = False; c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $UID_RL, 'size': 1}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $UID_RL, 'size': 1}]"
+}
+teardown() { lc_teardown; }
+
+# as_user CMD...: run CMD as the unprivileged user, with its own XDG_RUNTIME_DIR
+as_user() {
+  setpriv --reuid="$UID_RL" --regid="$UID_RL" --clear-groups env XDG_RUNTIME_DIR="$XDG" "$@"
+}
+
+@test "rootless: an unprivileged user runs a container, root inside, mapped to the user" {
+  args sh -c 'id -u; cat /proc/self/uid_map; grep -c . /proc/self/setgroups; cat /proc/self/setgroups'
+  run as_user "$RT" run rl1
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "$(echo ${lines[1]})" = "0 $UID_RL 1" ]
+  # gid_map needs setgroups denied when the writer lacks CAP_SETGID
+  [ "${lines[3]}" = deny ]
+}
+
+@test "rootless: state under \$XDG_RUNTIME_DIR/rt, create/start/state/kill/delete, no cgroup" {
+  args sleep 100
+  as_user "$RT" create rl2
+  [ -d "$XDG/rt/rl2" ]
+  run as_user "$RT" state rl2
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"status": "created"'* ]]
+  pid=$(echo "$output" | json_field pid)
+  # The init is the user's (its host uid), in no cgroup named after the container.
+  [ "$(stat -c %u /proc/$pid)" = "$UID_RL" ]
+  ! grep -q rl2 /proc/$pid/cgroup
+  as_user "$RT" start rl2
+  run as_user "$RT" list -q
+  [ "$output" = rl2 ]
+  as_user "$RT" kill rl2 KILL
+  wait_status rl2 stopped
+  as_user "$RT" delete rl2
+  [ ! -e "$XDG/rt/rl2" ]
+  # no cgroup was made for it
+  ! ls -d /sys/fs/cgroup/*/rl2 /sys/fs/cgroup/rl2 2>/dev/null
+}
+
+@test "rootless: limits that need a cgroup are an error naming linux.resources; nothing left" {
+  cfg "c['linux']['resources'] = {'memory': {'limit': 67108864}}"
+  run as_user "$RT" run rl3
+  echo "$output" >&3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *".linux.resources"* ]]
+  [[ "$output" == *rootless* ]]
+  [ ! -e "$XDG/rt/rl3" ]
+}
+
+@test "rootless: --rootless=false as an unprivileged user fails at the cgroup and leaves nothing" {
+  run as_user "$RT" --rootless false run rl4
+  echo "$output" >&3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Permission denied"* ]]
+  [ ! -e "$XDG/rt/rl4" ]
+}
+
+@test "rootless: --rootless takes auto, true or false" {
+  run "$RT" --rootless maybe list
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--rootless"* ]]
+}
