@@ -937,11 +937,42 @@ static int wait_gone(const rt_state *st, int timeout_ms) {
   return poll(&pfd, 1, timeout_ms) > 0 ? 0 : -1;
 }
 
+/* After existing_open failed: a state directory with no state.json is what
+ * a create that died before writing it leaves; remove it (unless a create
+ * holds its lock right now), as runc does. Then, as runc, --force makes a
+ * missing container a success. */
+static int delete_missing(const char *root, const char *id, bool force, rt_error *err) {
+  rt_error tmp;
+  if (rt_id_validate(id, &tmp) < 0)
+    return -1;
+  _cleanup_close_ int rootfd = rt_state_root_open(root, &tmp);
+  _cleanup_close_ int dirfd =
+      rootfd < 0 ? -1 : openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dirfd >= 0 && faccessat(dirfd, "state.json", F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+      errno == ENOENT && rt_state_try_lock(dirfd, true, &tmp) == 1) {
+    if (rt_state_dir_remove(rootfd, id, &tmp) < 0)
+      log_warn("%s", tmp.msg);
+    else
+      rt_error_set(err, 0,
+                   "container \"%s\" does not exist (a state directory without state.json, left "
+                   "by an aborted create, was removed)", id);
+  } else if (dirfd >= 0) {
+    return -1; /* a real container whose state could not be read */
+  }
+  if (force) {
+    rt_error_clear(err);
+    return 0;
+  }
+  return -1;
+}
+
 int container_delete(const char *root, const char *id, bool force, rt_error *err) {
   struct existing ex;
   int ret = -1;
-  if (existing_open(root, id, true, &ex, err) < 0)
-    goto out;
+  if (existing_open(root, id, true, &ex, err) < 0) {
+    existing_close(&ex); /* drop its lock first */
+    return delete_missing(root, id, force, err);
+  }
   if (ex.status != RT_STATUS_STOPPED) {
     if (!force) {
       rt_error_set(err, 0, "cannot delete container %s that is not stopped: %s", id,

@@ -67,12 +67,14 @@ static int parse_create_opts(const char *name, int argc, char **argv, struct rt_
   const char *arg = argv[optind];
   o->id = arg;
   if (is_run && !o->bundle) {
-    /* `rt run bundle/`: a directory with a config.json is the bundle, and
-     * its name is the container's id. */
+    /* `rt run bundle/` (or `rt run .`): a directory with a config.json is
+     * the bundle, and its name (of its real path, for . and ..) is the
+     * container's id. */
     struct stat st;
     char cfg[PATH_MAX];
     snprintf(cfg, sizeof cfg, "%s/config.json", arg);
-    if ((strchr(arg, '/') || stat("config.json", &st) < 0) && stat(cfg, &st) == 0) {
+    bool dots = strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0; /* never an id */
+    if ((strchr(arg, '/') || dots || stat("config.json", &st) < 0) && stat(cfg, &st) == 0) {
       o->bundle = arg;
       size_t len = strlen(arg);
       while (len > 1 && arg[len - 1] == '/')

@@ -38,6 +38,21 @@ teardown() { lc_teardown; }
   [ "$output" = "positional" ]
 }
 
+@test "run . and run ../DIR/: the id is the name of the directory they resolve to" {
+  cp -r "$BUNDLE" "$BATS_TEST_TMPDIR/dotbox"
+  cd "$BATS_TEST_TMPDIR/dotbox"
+  rt run --keep .
+  [ "$(rt list -q)" = dotbox ]
+  rt delete dotbox
+  mkdir sub && cd sub
+  rt run --keep ..
+  [ "$(rt list -q)" = dotbox ]
+  rt delete dotbox
+  rt run --keep ../../dotbox/
+  [ "$(rt list -q)" = dotbox ]
+  rt delete dotbox
+}
+
 @test "run --keep keeps the stopped container; delete removes it" {
   run rt run --keep c1
   [ "$status" -eq 0 ]
@@ -156,6 +171,25 @@ teardown() { lc_teardown; }
   [ ! -d "/proc/$pid" ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
   run rt state c1
   [ "$status" -ne 0 ]
+}
+
+@test "delete of a missing container: an error naming it, but success with --force (as runc)" {
+  run rt delete nosuch
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'"nosuch" does not exist'* ]]
+  run rt delete --force nosuch
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+}
+
+@test "delete removes a state directory without state.json (an aborted create)" {
+  mkdir -p "$ROOT/aborted" "$ROOT/aborted2"
+  run rt delete aborted
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"without state.json"*"removed"* ]]
+  [ ! -e "$ROOT/aborted" ]
+  rt delete --force aborted2
+  [ ! -e "$ROOT/aborted2" ]
 }
 
 @test "--pid-file: relative paths are relative to the caller's cwd" {
