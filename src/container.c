@@ -158,6 +158,28 @@ static void creation_free(struct creation *cr) {
   free(cr->st.cgroup_path);
 }
 
+/* linux.intelRdt: config-linux.md requires an error when no resctrl
+ * filesystem is mounted. Where one is, rt does not drive it yet, and says so
+ * rather than run the container without the cache and memory-bandwidth
+ * allocation it asked for. */
+static bool resctrl_mounted(void) {
+  _cleanup_free_ char *mi = NULL;
+  rt_error tmp;
+  if (fs_read_file("/proc/self/mountinfo", 1 << 22, &mi, NULL, &tmp) < 0)
+    return false;
+  return strstr(mi, " - resctrl ") != NULL;
+}
+
+static int check_intel_rdt(const oci_config *c, rt_error *err) {
+  if (!c->linux_ || !c->linux_->intel_rdt)
+    return 0;
+  if (!resctrl_mounted())
+    return rt_error_set(err, 0, "config.json: .linux.intelRdt: no resctrl filesystem is mounted "
+                                "(mount -t resctrl resctrl /sys/fs/resctrl, on a CPU with RDT)");
+  return rt_error_set(err, 0, "config.json: .linux.intelRdt: not supported by rt yet (resctrl is "
+                              "mounted, but rt does not manage it)");
+}
+
 static int load_config(struct creation *cr, rt_error *err) {
   cr->bundle = fs_abspath(cr->o->bundle && *cr->o->bundle ? cr->o->bundle : ".");
   if (!cr->bundle)
@@ -197,7 +219,7 @@ static int load_config(struct creation *cr, rt_error *err) {
     return rt_error_set(err, 0,
                         "config.json: .linux.namespaces: a mount namespace is required (rt will "
                         "not pivot_root in the host's)");
-  if (ns_validate(c, err) < 0 || proc_check_sysctl(c, err) < 0)
+  if (ns_validate(c, err) < 0 || proc_check_sysctl(c, err) < 0 || check_intel_rdt(c, err) < 0)
     return -1;
   if (c->process->terminal && !cr->o->console_socket && cr->o->mode != RT_MODE_RUN)
     return rt_error_set(err, 0,

@@ -278,6 +278,16 @@ teardown() { lc_teardown; }
   [[ "$output" == *"rlimits[0]"*"CAP_SYS_RESOURCE"* ]]
 }
 
+@test "config: linux.intelRdt without a resctrl mount is an error naming it; nothing left" {
+  # config-linux.md "IntelRdt": no mounted resctrl filesystem MUST be an error.
+  ! grep -q " - resctrl " /proc/self/mountinfo
+  cfg "c['linux']['intelRdt'] = {'closID': 'rt-test', 'l3CacheSchema': 'L3:0=ff'}"
+  run rt run c1
+  [ "$status" -eq 1 ]
+  [[ "$output" == *".linux.intelRdt: no resctrl filesystem is mounted"* ]]
+  [ ! -e "$ROOT/c1" ]
+}
+
 @test "config: an unknown rlimit is an error" {
   cfg "c['process']['rlimits'] = [{'type': 'RLIMIT_BOGUS', 'soft': 1, 'hard': 1}]"
   run rt run c1
