@@ -887,14 +887,24 @@ out:
  * it has its own), found through /proc. */
 static int kill_all(const rt_state *st, int sig, rt_error *err) {
   if (st->cgroup_path) {
+    /* Frozen while it is signalled (as runc does), so that no process can
+     * fork a child that escapes the list; thawed after, unless it was
+     * paused already. Without a freezer, the list is signalled as it is. */
+    rt_error tmp;
+    bool thaw = cgroup_is_frozen(st->cgroup_path) == 0 &&
+                cgroup_freeze(st->cgroup_path, true, &tmp) == 0;
     pid_t *pids = NULL;
     size_t n = 0;
-    if (cgroup_pids(st->cgroup_path, &pids, &n, err) == 0) {
+    int r = cgroup_pids(st->cgroup_path, &pids, &n, err);
+    if (r == 0) {
       for (size_t i = 0; i < n; i++)
         kill(pids[i], sig);
       free(pids);
-      return 0;
     }
+    if (thaw && cgroup_freeze(st->cgroup_path, false, &tmp) < 0)
+      log_warn("kill --all: thaw the container's cgroup: %s", tmp.msg);
+    if (r == 0)
+      return 0;
   }
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)st->pid);

@@ -294,6 +294,27 @@ for k in ("cpu", "cpuset", "blkio", "hugetlb"):
   rt delete c1
 }
 
+@test "kill --all freezes the cgroup while it signals, then thaws it (a paused one stays paused)" {
+  # every process traps USR1 and records it; a forking loop keeps adding more
+  args sh -c 'trap "echo got >>/tmp/usr1" USR1; (trap "echo got >>/tmp/usr1" USR1; while :; do sleep 1; done) & while :; do sleep 0.05 & wait; done'
+  cfg "c['root']['readonly'] = False"
+  run_detached
+  sleep 0.3
+  rt kill --all c1 USR1
+  sleep 0.5
+  # thawed: still running, and the processes go on (a new exec works)
+  wait_status c1 running
+  [ "$(rt exec c1 sh -c 'sort -u /tmp/usr1')" = got ]
+  [ "$(rt exec c1 sh -c 'wc -l </tmp/usr1')" -ge 2 ]
+  rt pause c1
+  rt kill --all c1 USR1
+  wait_status c1 paused
+  rt resume c1
+  rt kill --all c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
 @test "--systemd-cgroup without systemd: a clear error, nothing left behind" {
   [ -d /run/systemd/system ] && skip "systemd runs here (covered by the VM lane)"
   cfg "c['linux']['cgroupsPath'] = 'system.slice:rt-bats:c1'"
