@@ -704,6 +704,9 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
   if (sync_send(cr.sync_fd, SYNC_GO, NULL, 0, -1, err) < 0 || wait_exec(&cr, err) < 0)
     goto fail;
   if (cr.config->hooks.poststart.n) {
+    /* A failure here stops and destroys the container, then runs poststop
+     * (runtime.md lifecycle steps 9, 12 and 13). */
+    cr.hooks_started = true;
     char *running = state_json(&cr.st, RT_STATUS_RUNNING);
     int hr = hooks_run(&cr.config->hooks.poststart, "poststart", running ? running : "{}", err);
     free(running);
@@ -793,6 +796,9 @@ oci_config *saved_config(int dirfd) {
   return oci_config_parse_data(data, len, "config.json", &e);
 }
 
+static int kill_all(const rt_state *st, int sig, rt_error *err);
+static int wait_gone(const rt_state *st, int timeout_ms);
+
 int container_start(const char *root, const char *id, rt_error *err) {
   struct existing ex;
   int ret = -1;
@@ -867,10 +873,20 @@ int container_start(const char *root, const char *id, rt_error *err) {
   if (c && c->hooks.poststart.n) {
     _cleanup_free_ char *js = state_json(&ex.st, RT_STATUS_RUNNING);
     if (hooks_run(&c->hooks.poststart, "poststart", js ? js : "{}", err) < 0) {
-      /* runtime.md: stop the container and go on with its destruction. */
-      syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      /* runtime.md lifecycle step 9: an error, the container stopped and
+       * destroyed (step 12: everything create made, its cgroup too) and
+       * the poststop hooks run (step 13). */
+      rt_error_prefix(err, "cannot start container %s", id);
       rt_error e;
-      rt_state_dir_remove(ex.rootfd, id, &e);
+      syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+      if (kill_all(&ex.st, SIGKILL, &e) < 0)
+        log_warn("%s", e.msg);
+      if (wait_gone(&ex.st, 10000) < 0)
+        log_warn("container %s did not die after SIGKILL", id);
+      if (ex.st.cgroup_path && cgroup_destroy(ex.st.cgroup_path, ex.st.systemd_cgroup, &e) < 0)
+        log_warn("%s", e.msg);
+      if (rt_state_dir_remove(ex.rootfd, id, &e) < 0)
+        log_warn("%s", e.msg);
       run_poststop(c, &ex.st);
       oci_config_free(c);
       goto out;

@@ -567,6 +567,34 @@ c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_
   [ ! -e "$ROOT/c1" ]
 }
 
+@test "hooks: a failing poststart hook fails start and run, stops and destroys the container, runs poststop" {
+  # runtime.md lifecycle step 9: error, stop the container, continue at step
+  # 12 (destroy what create made) and 13 (poststop).
+  printf '#!/bin/sh\necho poststop >>%s/log\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/post.sh"
+  chmod +x "$BATS_TEST_TMPDIR/post.sh"
+  cfg "c['hooks'] = {'poststart': [{'path': '/bin/false'}], 'poststop': [{'path': '$BATS_TEST_TMPDIR/post.sh'}]}"
+  args sleep 100
+  rt create --pid-file "$BATS_TEST_TMPDIR/pid" c1
+  pid=$(cat "$BATS_TEST_TMPDIR/pid")
+  cg=$(awk -F: '$2 == "pids" {print $3}' /proc/$pid/cgroup)
+  [ -d "/sys/fs/cgroup/pids$cg" ]
+  run rt start c1
+  echo "$output" >&3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"hooks.poststart[0]"* ]]
+  [ ! -e "$ROOT/c1" ]
+  [ ! -d "/proc/$pid" ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
+  [ ! -d "/sys/fs/cgroup/pids$cg" ]
+  [ "$(cat "$BATS_TEST_TMPDIR/log")" = poststop ]
+  rm "$BATS_TEST_TMPDIR/log"
+  run rt run c2
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"hooks.poststart[0]"* ]]
+  [ ! -e "$ROOT/c2" ]
+  [ ! -d /sys/fs/cgroup/pids/c2 ]
+  [ "$(cat "$BATS_TEST_TMPDIR/log")" = poststop ]
+}
+
 @test "hooks: a hook past its timeout is killed and fails the create" {
   cfg "c['hooks'] = {'prestart': [{'path': '/bin/sleep', 'args': ['sleep', '30'], 'timeout': 1}]}"
   SECONDS=0
