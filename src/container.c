@@ -25,6 +25,7 @@
 
 #include "forward.h"
 #include "hooks.h"
+#include "notify.h"
 #include "libocispec/oci_config.h"
 #include "linux/cgroup.h"
 #include "linux/init.h"
@@ -60,6 +61,7 @@ struct creation {
   int pidfd;
   int sync_fd;
   int master;
+  char *notify_dir; /* NOTIFY_SOCKET: the absolute state dir, or NULL */
   bool hooks_started; /* prestart/createRuntime ran: poststop must run on failure */
   int *idmap_fds;     /* per mount: user namespace of an idmapped mount, or -1 */
   rt_state st;
@@ -135,6 +137,7 @@ static void creation_abort(struct creation *cr) {
 }
 
 static void creation_free(struct creation *cr) {
+  free(cr->notify_dir);
   if (cr->sync_fd >= 0)
     close(cr->sync_fd);
   if (cr->pidfd >= 0)
@@ -178,6 +181,17 @@ static int check_intel_rdt(const oci_config *c, rt_error *err) {
                                 "(mount -t resctrl resctrl /sys/fs/resctrl, on a CPU with RDT)");
   return rt_error_set(err, 0, "config.json: .linux.intelRdt: not supported by rt yet (resctrl is "
                               "mounted, but rt does not manage it)");
+}
+
+/* NOTIFY_SOCKET in rt's environment: the notify directory, its mount and
+ * the variable in the container (notify.h). */
+static int setup_notify(struct creation *cr, rt_error *err) {
+  if (!notify_host_socket())
+    return 0;
+  _cleanup_free_ char *aroot = fs_abspath(cr->o->root);
+  if (!aroot || asprintf(&cr->notify_dir, "%s/%s", aroot, cr->o->id) < 0)
+    return rt_error_set(err, ENOMEM, "NOTIFY_SOCKET");
+  return notify_setup_config(cr->config, cr->dirfd, cr->notify_dir, err);
 }
 
 static int load_config(struct creation *cr, rt_error *err) {
@@ -678,6 +692,7 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
   if (rt_id_validate(o->id, err) < 0)
     return -1;
   struct creation cr = {.o = o, .rootfd = -1, .dirfd = -1, .pidfd = -1, .sync_fd = -1, .master = -1};
+  _cleanup_close_ int notify_fd = -1;
   sigset_t mask, old;
   forward_signal_set(&mask);
   int ret = -1;
@@ -687,8 +702,8 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     sigprocmask(SIG_BLOCK, &mask, &old);
   }
-  if (load_config(&cr, err) < 0 || prepare_state_dir(&cr, err) < 0 || spawn_init(&cr, err) < 0 ||
-      run_creation_steps(&cr, err) < 0)
+  if (load_config(&cr, err) < 0 || prepare_state_dir(&cr, err) < 0 ||
+      setup_notify(&cr, err) < 0 || spawn_init(&cr, err) < 0 || run_creation_steps(&cr, err) < 0)
     goto fail;
   unsigned long long start;
   if (rt_proc_stat(cr.pid, &start, NULL) == 0)
@@ -700,6 +715,11 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
       goto fail;
     ret = 0;
     goto out;
+  }
+  if (cr.notify_dir) {
+    notify_fd = notify_bind(cr.notify_dir, err);
+    if (notify_fd < 0)
+      goto fail;
   }
   if (sync_send(cr.sync_fd, SYNC_GO, NULL, 0, -1, err) < 0 || wait_exec(&cr, err) < 0)
     goto fail;
@@ -715,12 +735,18 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
   }
   if (o->mode == RT_MODE_RUN_DETACH) {
     ret = 0;
+    if (notify_fd >= 0) {
+      flock(cr.dirfd, LOCK_UN);
+      if (notify_wait_ready(notify_fd, notify_host_socket(), cr.pidfd, cr.pid, err) < 0)
+        ret = -1;
+    }
     goto out;
   }
   /* Other commands (state, kill, exec, delete) work on the container while
    * it runs: let go of its lock until it has exited. */
   flock(cr.dirfd, LOCK_UN);
-  ret = forward_and_wait(cr.pid, cr.pidfd, cr.master, &mask);
+  struct forward_notify fn = {.fd = notify_fd, .host = notify_host_socket()};
+  ret = forward_and_wait(cr.pid, cr.pidfd, cr.master, &mask, notify_fd >= 0 ? &fn : NULL);
   cr.pid = 0;
   rt_error e;
   if (rt_state_lock(cr.dirfd, true, &e) < 0)
@@ -804,6 +830,9 @@ int container_start(const char *root, const char *id, rt_error *err) {
   int ret = -1;
   _cleanup_close_ int fifo = -1;
   _cleanup_close_ int pidfd = -1;
+  _cleanup_close_ int notify_fd = -1;
+  _cleanup_free_ char *state_dir = NULL;
+  const char *notify_host = notify_host_socket();
   if (existing_open(root, id, true, &ex, err) < 0)
     goto out;
   if (ex.status != RT_STATUS_CREATED) {
@@ -818,6 +847,17 @@ int container_start(const char *root, const char *id, rt_error *err) {
   if (pidfd < 0) {
     rt_error_set(err, 0, "cannot start container %s: its init is gone", id);
     goto out;
+  }
+  /* NOTIFY_SOCKET: the socket must be there before the program runs. */
+  if (notify_host && faccessat(ex.dirfd, "notify", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+    _cleanup_free_ char *aroot = fs_abspath(root);
+    if (!aroot || asprintf(&state_dir, "%s/%s", aroot, id) < 0) {
+      rt_error_set(err, ENOMEM, "NOTIFY_SOCKET");
+      goto out;
+    }
+    notify_fd = notify_bind(state_dir, err);
+    if (notify_fd < 0)
+      goto out;
   }
   fifo = openat(ex.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0) {
@@ -894,6 +934,12 @@ int container_start(const char *root, const char *id, rt_error *err) {
   }
   oci_config_free(c);
   ret = 0;
+  if (notify_fd >= 0) {
+    /* Others may use the container meanwhile; runc too waits for READY=1. */
+    flock(ex.dirfd, LOCK_UN);
+    if (notify_wait_ready(notify_fd, notify_host, pidfd, ex.st.pid, err) < 0)
+      ret = -1;
+  }
 out:
   existing_close(&ex);
   return ret;

@@ -3,4 +3,5 @@ librt_a_SOURCES += \
 	src/state.c \
 	src/hooks.c src/hooks.h \
 	src/forward.c src/forward.h \
+	src/notify.c src/notify.h \
 	src/exec.c

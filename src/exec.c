@@ -388,7 +388,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     ret = 0;
     goto out;
   }
-  ret = forward_and_wait(child, child_pidfd, master, &mask);
+  ret = forward_and_wait(child, child_pidfd, master, &mask, NULL);
   goto out_mask;
 kill_child:
   syscall(SYS_pidfd_send_signal, child_pidfd, SIGKILL, NULL, 0);

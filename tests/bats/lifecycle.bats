@@ -656,6 +656,75 @@ c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_
   [[ "$output" != *leaked* ]]
 }
 
+# NOTIFY_SOCKET (runc's behaviour): a host datagram socket receives what
+# the service in the container sends with sd_notify; start and run -d return
+# once READY=1 came, with MAINPID (the init's host pid) added.
+notify_setup() {
+  r="$BATS_TEST_TMPDIR/rootfs"
+  cp -a "$LC_ROOTFS" "$r"
+  gcc -O1 -static -o "$r/bin/sdnotify" "$BATS_TEST_DIRNAME/helpers/sdnotify.c"
+  cfg "c['root']['path'] = '$r'"
+  args sh -c 'echo "$NOTIFY_SOCKET"; sleep 0.5; sdnotify STATUS=starting; sdnotify READY=1; sleep 100'
+  host="$BATS_TEST_TMPDIR/host.sock"
+  python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(20)
+with open(sys.argv[2], "w") as out:
+    try:
+        while True:
+            out.write(s.recv(4096).decode().replace("\n", " ") + "\n"); out.flush()
+    except socket.timeout:
+        pass' "$host" "$BATS_TEST_TMPDIR/got" &
+  recv=$!
+  for i in $(seq 50); do [ -S "$host" ] && break; sleep 0.05; done
+}
+
+@test "NOTIFY_SOCKET: create/start relays sd_notify to the host; start returns after READY=1 with MAINPID" {
+  notify_setup
+  NOTIFY_SOCKET="$host" rt create --pid-file "$BATS_TEST_TMPDIR/pid" c1
+  [ -d "$ROOT/c1/notify" ]
+  NOTIFY_SOCKET="$host" rt start c1
+  # start came back only once READY=1 was relayed
+  grep -qx "READY=1 MAINPID=$(cat "$BATS_TEST_TMPDIR/pid")" "$BATS_TEST_TMPDIR/got"
+  grep -qx "STATUS=starting" "$BATS_TEST_TMPDIR/got"
+  # the container saw its own socket path
+  run rt exec c1 sh -c 'grep -c " /run/notify ro," /proc/self/mountinfo; ls /run/notify'
+  rt delete --force c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = notify.sock ]
+  kill "$recv" 2>/dev/null || true
+  [ ! -e "$ROOT/c1" ]
+}
+
+@test "NOTIFY_SOCKET: run -d waits for READY=1; without NOTIFY_SOCKET nothing is set up" {
+  notify_setup
+  NOTIFY_SOCKET="$host" rt run -d --pid-file "$BATS_TEST_TMPDIR/pid" c1
+  grep -qx "READY=1 MAINPID=$(cat "$BATS_TEST_TMPDIR/pid")" "$BATS_TEST_TMPDIR/got"
+  rt delete --force c1
+  kill "$recv" 2>/dev/null || true
+  # no NOTIFY_SOCKET: no notify directory, no mount, no variable
+  args sh -c 'echo "[$NOTIFY_SOCKET]"; grep -c " /run/notify " /proc/self/mountinfo; true'
+  env -u NOTIFY_SOCKET "$RT" --root "$ROOT" create c2
+  [ ! -e "$ROOT/c2/notify" ]
+  rt delete --force c2
+  run env -u NOTIFY_SOCKET "$RT" --root "$ROOT" run c2
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "[]" ]
+  [ "${lines[1]}" = 0 ]
+}
+
+@test "NOTIFY_SOCKET: a foreground run relays every message, READY=1 without MAINPID" {
+  notify_setup
+  args sh -c 'sdnotify STATUS=one; sdnotify READY=1; sleep 0.3; echo "$NOTIFY_SOCKET"'
+  NOTIFY_SOCKET="$host" run rt run c1
+  kill "$recv" 2>/dev/null || true
+  [ "$status" -eq 0 ]
+  [ "$output" = /run/notify/notify.sock ]
+  [ "$(cat "$BATS_TEST_TMPDIR/got")" = "STATUS=one
+READY=1" ]
+}
+
 @test "--no-pivot: MS_MOVE and chroot instead of pivot_root" {
   args sh -c 'ls /bin/busybox && echo ok'
   run rt run --no-pivot c1
