@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -375,6 +376,11 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   sv[1] = -1;
   if (ex.st.cgroup_path && cgroup_join(ex.st.cgroup_path, o->cgroup, child, err) < 0)
     goto kill_child;
+  /* The process is in the container's namespaces and cgroup: let go of the
+   * state's lock, so that pause, resume, kill and delete work while it
+   * runs, or while, with --ignore-paused, it waits frozen for a resume
+   * (which held on to the lock would wait for us: a deadlock). */
+  flock(ex.dirfd, LOCK_UN);
   if (sync_send(sv[0], SYNC_GO, NULL, 0, -1, err) < 0 || wait_child_exec(sv[0], o, &master, err) < 0)
     goto kill_child;
   if (o->pid_file) {

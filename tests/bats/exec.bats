@@ -125,3 +125,33 @@ EOF
   wait "$epid" || st=$?
   [ "${st:-0}" -eq 9 ]
 }
+
+@test "exec: into a paused container is an error; --ignore-paused runs it once resumed" {
+  cfg "c['root']['readonly'] = False"
+  start_c1
+  rt pause c1
+  run rt exec c1 true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"paused"*"--ignore-paused"* ]]
+  # -d returns once the process is in place (frozen with the rest);
+  # resume must not wait for rt exec (no lock held across the wait).
+  timeout 10 "$RT" --root "$ROOT" exec -d --ignore-paused c1 sh -c 'echo ran >/tmp/ranfile' &
+  epid=$!
+  sleep 0.5
+  timeout 10 "$RT" --root "$ROOT" resume c1
+  wait "$epid"
+  sleep 0.3
+  [ "$(rt exec c1 cat /tmp/ranfile)" = ran ]
+}
+
+@test "exec: pause, resume and state work while a foreground exec runs" {
+  start_c1
+  "$RT" --root "$ROOT" exec c1 sleep 3 &
+  epid=$!
+  sleep 0.5
+  timeout 5 "$RT" --root "$ROOT" pause c1
+  wait_status c1 paused
+  timeout 5 "$RT" --root "$ROOT" resume c1
+  wait_status c1 running
+  wait "$epid"
+}
