@@ -64,6 +64,8 @@ struct creation {
   char *notify_dir; /* NOTIFY_SOCKET: the absolute state dir, or NULL */
   bool hooks_started; /* prestart/createRuntime ran: poststop must run on failure */
   int *idmap_fds;     /* per mount: user namespace of an idmapped mount, or -1 */
+  struct cgroup_attach cg; /* made before clone3 (cgroupfs driver), see cgroup.h */
+  bool cg_into_failed;     /* clone3 refused CLONE_INTO_CGROUP: rt moves the init */
   rt_state st;
 };
 
@@ -137,6 +139,7 @@ static void creation_abort(struct creation *cr) {
 }
 
 static void creation_free(struct creation *cr) {
+  cgroup_attach_close(&cr->cg);
   free(cr->notify_dir);
   if (cr->sync_fd >= 0)
     close(cr->sync_fd);
@@ -442,9 +445,53 @@ static int wait_mounts_done(struct creation *cr, rt_error *err) {
   }
 }
 
+/* Rootless (--rootless, or auto as an unprivileged user), a cgroup rt is not
+ * allowed to create is done without, as runc does, unless the config asks
+ * for limits that need one. err holds why the cgroup failed. */
+static int rootless_without_cgroup(struct creation *cr, rt_error *err) {
+  const oci_config *c = cr->config;
+  if (!cr->o->rootless || cr->o->systemd_cgroup)
+    return -1;
+  if (err->errnum != EACCES && err->errnum != EPERM && err->errnum != EROFS)
+    return -1;
+  /* Device rules are moot for an unprivileged user, who cannot make device
+   * nodes anyway (runc ignores them too); any limit is an error. */
+  const oci_resources *res = c->linux_ ? c->linux_->resources : NULL;
+  if (res && (res->memory || res->cpu || res->has_pids || res->block_io || res->n_hugepage_limits ||
+            res->network || res->n_rdma || res->unified.n))
+    return rt_error_prefix(err, "config.json: .linux.resources: rootless, and the limits need a "
+                                "cgroup rt may not create");
+  if (rt_log_debug_enabled())
+    rt_log(RT_LOG_DEBUG, "rootless: the container runs without a cgroup of its own (%s)", err->msg);
+  rt_error_clear(err);
+  free(cr->st.cgroup_path);
+  cr->st.cgroup_path = NULL;
+  return 0;
+}
+
+/* cgroupfs driver: the cgroup is made before clone3, so that the init is
+ * born in it (v2) or enters it itself (v1), see cgroup.h. */
+static int create_cgroup(struct creation *cr, rt_error *err) {
+  if (cr->o->systemd_cgroup)
+    return 0;
+  if (cgroup_create(cr->config, cr->o->id, &cr->st.cgroup_path, &cr->cg, err) >= 0)
+    return 0;
+  return rootless_without_cgroup(cr, err);
+}
+
+/* After clone3: the systemd driver (its scope names the init's pid), or the
+ * cgroup2 part when clone3 could not take CLONE_INTO_CGROUP. */
+static int enter_cgroup(struct creation *cr, rt_error *err) {
+  if (cr->o->systemd_cgroup)
+    return cgroup_enter(cr->config, cr->o->id, true, cr->pid, &cr->st.cgroup_path, err);
+  int r = cr->cg_into_failed ? cgroup_attach_pid_v2(&cr->cg, cr->pid, err) : 0;
+  cgroup_attach_close(&cr->cg);
+  return r;
+}
+
 static int spawn_init(struct creation *cr, rt_error *err) {
   int clone_flags = 0;
-  if (prepare_idmaps(cr, err) < 0)
+  if (prepare_idmaps(cr, err) < 0 || create_cgroup(cr, err) < 0)
     return -1;
   if (prepare_parent_namespaces(cr, &clone_flags, err) < 0)
     return -1;
@@ -514,6 +561,7 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       .devnull_fd = devnull,
       .idmap_fds = cr->idmap_fds,
       .host_netlink = host_netlink,
+      .cgroup = &cr->cg,
   };
   int pidfd = -1;
   struct clone_args args = {
@@ -530,7 +578,21 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       close(host_netlink);
     return -1;
   }
+  if (cr->cg.into_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = (uint64_t)cr->cg.into_fd;
+  }
   long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0 && cr->cg.into_fd >= 0) {
+    /* e.g. pids.max 0 (no task may be born there; one may be moved in), or
+     * a kernel without CLONE_INTO_CGROUP: rt moves the init afterwards. */
+    log_debug("clone3 into cgroup %s: %s; moving the init there instead", cr->cg.into_dir,
+              strerror(errno));
+    cr->cg_into_failed = true;
+    args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+    args.cgroup = 0;
+    pid = syscall(SYS_clone3, &args, sizeof args);
+  }
   if (pid != 0)
     security_release();
   if (pid < 0) {
@@ -559,31 +621,6 @@ static int spawn_init(struct creation *cr, rt_error *err) {
   cr->pidfd = pidfd;
   cr->sync_fd = sv[0];
   cr->st.pid = cr->pid;
-  return 0;
-}
-
-/* Rootless (--rootless, or auto as an unprivileged user), a cgroup rt is not
- * allowed to create is done without, as runc does, unless the config asks
- * for limits that need one. */
-static int enter_cgroup(struct creation *cr, rt_error *err) {
-  const oci_config *c = cr->config;
-  int r = cgroup_enter(c, cr->o->id, cr->o->systemd_cgroup, cr->pid, &cr->st.cgroup_path, err);
-  if (r >= 0 || !cr->o->rootless || cr->o->systemd_cgroup)
-    return r;
-  if (err->errnum != EACCES && err->errnum != EPERM && err->errnum != EROFS)
-    return r;
-  /* Device rules are moot for an unprivileged user, who cannot make device
-   * nodes anyway (runc ignores them too); any limit is an error. */
-  const oci_resources *res = c->linux_ ? c->linux_->resources : NULL;
-  if (res && (res->memory || res->cpu || res->has_pids || res->block_io || res->n_hugepage_limits ||
-            res->network || res->n_rdma || res->unified.n))
-    return rt_error_prefix(err, "config.json: .linux.resources: rootless, and the limits need a "
-                                "cgroup rt may not create");
-  if (rt_log_debug_enabled())
-    rt_log(RT_LOG_DEBUG, "rootless: the container runs without a cgroup of its own (%s)", err->msg);
-  rt_error_clear(err);
-  free(cr->st.cgroup_path);
-  cr->st.cgroup_path = NULL;
   return 0;
 }
 
@@ -691,7 +728,8 @@ static int wait_exec(struct creation *cr, rt_error *err) {
 int container_create(const struct rt_create_opts *o, rt_error *err) {
   if (rt_id_validate(o->id, err) < 0)
     return -1;
-  struct creation cr = {.o = o, .rootfd = -1, .dirfd = -1, .pidfd = -1, .sync_fd = -1, .master = -1};
+  struct creation cr = {.o = o,       .rootfd = -1, .dirfd = -1, .pidfd = -1,
+                       .sync_fd = -1, .master = -1, .cg = CGROUP_ATTACH_INIT};
   _cleanup_close_ int notify_fd = -1;
   sigset_t mask, old;
   forward_signal_set(&mask);

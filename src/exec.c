@@ -194,6 +194,7 @@ struct exec_child {
   int sync_fd;
   int preserve_fds;
   const char *state_json;
+  struct cgroup_attach *cgroup; /* v1 hierarchies the child enters itself */
 };
 
 static _Noreturn void exec_fail(struct exec_child *x, rt_error *err) {
@@ -212,6 +213,10 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
     signal(s, SIG_DFL);
   sigprocmask(SIG_SETMASK, &none, NULL);
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* The container's v1 cgroups, entered by ourselves (one thread, no
+   * global lock; see cgroup.h); the cgroup2 one was clone3's. */
+  if (x->cgroup && cgroup_attach_self(x->cgroup, &err) < 0)
+    exec_fail(x, &err);
   /* Before entering the container: close every fd rt itself holds (the
    * --root directory, the container's state directory, ...) but what this
    * child needs, so no /proc/self/fd/N of a host directory exists for a
@@ -229,7 +234,10 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
     exec_fail(x, &err);
   }
   close(x->pidfd);
-  /* rt moves us into the container's cgroup, then lets us go on. */
+  /* In the container's namespaces and cgroup: rt lets go of the state's
+   * lock, then lets us go on. */
+  if (sync_send(x->sync_fd, SYNC_READY, NULL, 0, -1, &err) < 0)
+    _exit(1);
   char *payload = NULL;
   int t = sync_recv(x->sync_fd, &payload, NULL, NULL, &err);
   free(payload);
@@ -257,6 +265,20 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
   struct finalize_opts fo = {.preserve_fds = x->preserve_fds, .state_json = x->state_json};
   process_finalize_exec(x->config, p, exe, &fo, &err);
   exec_fail(x, &err);
+}
+
+/* The child's SYNC_READY: it is in the container's namespaces and cgroup. */
+static int wait_child_joined(int sync_fd, rt_error *err) {
+  char *payload = NULL;
+  int t = sync_recv(sync_fd, &payload, NULL, NULL, err);
+  if (t == SYNC_ERROR)
+    rt_error_set(err, 0, "%s", payload ? payload : "exec failed");
+  else if (t == 0)
+    rt_error_set(err, 0, "the exec process exited before entering the container");
+  else if (t > 0 && t != SYNC_READY)
+    rt_error_set(err, EPROTO, "sync: unexpected message %d from the exec process", t);
+  free(payload);
+  return t == SYNC_READY ? 0 : -1;
 }
 
 /* Wait for the child to exec (its end of the channel closes), passing on
@@ -296,6 +318,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   struct exec_process ep = {0};
   oci_config *c = NULL;
   int ret = -1, pidfd = -1, sv[2] = {-1, -1}, master = -1, child_pidfd = -1;
+  struct cgroup_attach cg = CGROUP_ATTACH_INIT;
   pid_t child = -1;
   char *state = NULL;
   sigset_t mask, old;
@@ -348,8 +371,17 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     goto out;
   }
   state = rt_state_to_json(&ex.st, ex.status, false);
-  struct exec_child x = {.config = c, .p = &ep.p, .pidfd = pidfd, .child_flags = child_flags,
-                         .sync_fd = sv[1], .preserve_fds = o->preserve_fds, .state_json = state};
+  /* A frozen (v1) freezer would stop the child as soon as it entered by
+   * itself, before it could tell rt, which waits for that holding the
+   * lock that resume needs: into a paused container (--ignore-paused) rt
+   * moves the child the old way and lets go of the lock without waiting. */
+  if (ex.st.cgroup_path && !frozen &&
+      cgroup_attach_open(ex.st.cgroup_path, o->cgroup, &cg, err) < 0)
+    goto out;
+  struct exec_child x = {.config = c,          .p = &ep.p,
+                         .pidfd = pidfd,       .child_flags = child_flags,
+                         .sync_fd = sv[1],     .preserve_fds = o->preserve_fds,
+                         .state_json = state,  .cgroup = &cg};
   if (foreground) {
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     sigprocmask(SIG_BLOCK, &mask, &old);
@@ -360,7 +392,20 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   view.process = &ep.p;
   if (security_prepare(&view, err) < 0)
     goto out_mask;
+  if (cg.into_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = (uint64_t)cg.into_fd;
+  }
   long pid = syscall(SYS_clone3, &args, sizeof args);
+  bool into_failed = false;
+  if (pid < 0 && cg.into_fd >= 0) {
+    /* e.g. pids.max reached (a task may still be moved in), or a kernel
+     * without CLONE_INTO_CGROUP: rt moves the process afterwards. */
+    into_failed = true;
+    args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+    args.cgroup = 0;
+    pid = syscall(SYS_clone3, &args, sizeof args);
+  }
   if (pid != 0)
     security_release();
   if (pid < 0) {
@@ -374,7 +419,12 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   child = (pid_t)pid;
   close(sv[1]);
   sv[1] = -1;
-  if (ex.st.cgroup_path && cgroup_join(ex.st.cgroup_path, o->cgroup, child, err) < 0)
+  if (into_failed && cgroup_attach_pid_v2(&cg, child, err) < 0)
+    goto kill_child;
+  cgroup_attach_close(&cg);
+  if (frozen && ex.st.cgroup_path && cgroup_join(ex.st.cgroup_path, o->cgroup, child, err) < 0)
+    goto kill_child;
+  if (!frozen && wait_child_joined(sv[0], err) < 0)
     goto kill_child;
   /* The process is in the container's namespaces and cgroup: let go of the
    * state's lock, so that pause, resume, kill and delete work while it
@@ -404,6 +454,7 @@ out_mask:
   if (foreground)
     sigprocmask(SIG_SETMASK, &old, NULL);
 out:
+  cgroup_attach_close(&cg);
   if (master >= 0)
     close(master);
   if (child_pidfd >= 0)

@@ -23,6 +23,9 @@
 #include "util/fs.h"
 #include "util/log.h"
 
+static int v2_join_error(const char *dir, pid_t pid, rt_error *err);
+static bool hier_in_list(const char *ctrls, const char *list, size_t list_len);
+
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
@@ -715,16 +718,148 @@ static int join(const struct cg_layout *l, const char *rel, pid_t pid, rt_error 
     struct cg_ctx x = {.src = "", .err = err};
     if (!dir)
       return rt_error_set(err, ENOMEM, "cgroup path");
-    if (cg_write(&x, dir, "cgroup.procs", value, "") < 0) {
-      /* v2: a child of a cgroup that has processes and threaded controllers. */
-      _cleanup_free_ char *type = err->errnum == EOPNOTSUPP ? cg_read(dir, "cgroup.type") : NULL;
-      if (type && strcmp(type, "domain invalid") == 0)
-        return rt_error_set(err, EOPNOTSUPP,
-                            "move pid %d into cgroup %s: it is \"domain invalid\" (its parent "
-                            "has processes of its own and threaded controllers enabled)",
-                            (int)pid, dir);
-      return rt_error_set(err, err->errnum, "move pid %d into cgroup %s", (int)pid, dir);
+    if (cg_write(&x, dir, "cgroup.procs", value, "") < 0)
+      return v2_join_error(dir, pid, err);
+  }
+  return 0;
+}
+
+/* ---- entering without moving another process (see cgroup.h) ---- */
+
+void cgroup_attach_close(struct cgroup_attach *a) {
+  if (a->into_fd >= 0)
+    close(a->into_fd);
+  a->into_fd = -1;
+  free(a->into_dir);
+  a->into_dir = NULL;
+  for (size_t i = 0; i < a->n_tasks; i++) {
+    if (a->task_fds[i] >= 0)
+      close(a->task_fds[i]);
+    free(a->task_dirs[i]);
+  }
+  free(a->task_fds);
+  free(a->task_dirs);
+  a->task_fds = NULL;
+  a->task_dirs = NULL;
+  a->n_tasks = 0;
+}
+
+/* dir is taken over (freed on error too). */
+static int attach_add(struct cgroup_attach *a, char *dir, bool v2, rt_error *err) {
+  if (v2) {
+    a->into_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (a->into_fd < 0) {
+      rt_error_set(err, errno, "cgroup %s", dir);
+      free(dir);
+      return -1;
     }
+    a->into_dir = dir;
+    return 0;
+  }
+  _cleanup_free_ char *file = NULL;
+  if (asprintf(&file, "%s/tasks", dir) < 0) {
+    free(dir);
+    return rt_error_set(err, ENOMEM, "cgroup path");
+  }
+  int fd = open(file, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    rt_error_set(err, errno, "open %s", file);
+    free(dir);
+    return -1;
+  }
+  int *nf = realloc(a->task_fds, (a->n_tasks + 1) * sizeof *nf);
+  if (nf)
+    a->task_fds = nf;
+  char **nd = nf ? realloc(a->task_dirs, (a->n_tasks + 1) * sizeof *nd) : NULL;
+  if (nd)
+    a->task_dirs = nd;
+  if (!nf || !nd) {
+    close(fd);
+    free(dir);
+    return rt_error_set(err, ENOMEM, "cgroup attach");
+  }
+  a->task_fds[a->n_tasks] = fd;
+  a->task_dirs[a->n_tasks++] = dir;
+  return 0;
+}
+
+int cgroup_attach_self(struct cgroup_attach *a, rt_error *err) {
+  int ret = 0;
+  for (size_t i = 0; i < a->n_tasks; i++) {
+    if (ret == 0 && write(a->task_fds[i], "0", 1) != 1)
+      ret = rt_error_set(err, errno, "enter cgroup %s", a->task_dirs[i]);
+    close(a->task_fds[i]);
+    a->task_fds[i] = -1;
+  }
+  if (a->into_fd >= 0)
+    close(a->into_fd);
+  a->into_fd = -1;
+  return ret;
+}
+
+static int v2_join_error(const char *dir, pid_t pid, rt_error *err) {
+  /* v2: a child of a cgroup that has processes and threaded controllers. */
+  _cleanup_free_ char *type = err->errnum == EOPNOTSUPP ? cg_read(dir, "cgroup.type") : NULL;
+  if (type && strcmp(type, "domain invalid") == 0)
+    return rt_error_set(err, EOPNOTSUPP,
+                        "move pid %d into cgroup %s: it is \"domain invalid\" (its parent "
+                        "has processes of its own and threaded controllers enabled)",
+                        (int)pid, dir);
+  return rt_error_set(err, err->errnum, "move pid %d into cgroup %s", (int)pid, dir);
+}
+
+int cgroup_attach_pid_v2(const struct cgroup_attach *a, pid_t pid, rt_error *err) {
+  if (!a->into_dir)
+    return 0;
+  char value[32];
+  snprintf(value, sizeof value, "%d", (int)pid);
+  struct cg_ctx x = {.src = "", .err = err};
+  if (cg_write(&x, a->into_dir, "cgroup.procs", value, "") < 0)
+    return v2_join_error(a->into_dir, pid, err);
+  return 0;
+}
+
+/* The directories of rel (plus sub) in every hierarchy, as cgroup_join
+ * picks them, into *a. */
+static int attach_dirs(const struct cg_layout *l, const char *rel, const char *sub,
+                       struct cgroup_attach *a, rt_error *err) {
+  const char *colon = sub ? strchr(sub, ':') : NULL;
+  const char *name = colon ? colon + 1 : sub;
+  if (name && (strstr(name, "..") || !*name))
+    return rt_error_set(err, EINVAL, "--cgroup %s: invalid sub-cgroup", sub);
+  for (size_t i = 0; i <= l->n_v1; i++) {
+    bool v2 = i == l->n_v1;
+    const char *mnt = v2 ? l->unified : l->v1[i].mnt;
+    if (!mnt)
+      continue;
+    /* With controllers named, the unified hierarchy follows only on a v2 host. */
+    bool use_sub = name && (!colon || (v2 ? l->mode == CGROUP_MODE_V2
+                                          : hier_in_list(l->v1[i].ctrls, sub,
+                                                         (size_t)(colon - sub))));
+    if (colon && !use_sub)
+      continue; /* only the named controllers move */
+    char *dir = NULL;
+    if (asprintf(&dir, "%s%s%s%s", mnt, strcmp(rel, "/") ? rel : "", use_sub ? "/" : "",
+                 use_sub ? name : "") < 0)
+      return rt_error_set(err, ENOMEM, "cgroup path");
+    if (access(dir, F_OK) < 0) {
+      rt_error_set(err, errno, "cgroup %s", dir);
+      free(dir);
+      return -1;
+    }
+    if (attach_add(a, dir, v2, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int cgroup_attach_open(const char *path, const char *sub, struct cgroup_attach *a, rt_error *err) {
+  const struct cg_layout *l = cg_layout_get(err);
+  if (!l)
+    return -1;
+  if (attach_dirs(l, path, sub, a, err) < 0) {
+    cgroup_attach_close(a);
+    return -1;
   }
   return 0;
 }
@@ -774,37 +909,20 @@ static bool hier_in_list(const char *ctrls, const char *list, size_t list_len) {
 }
 
 int cgroup_join(const char *path, const char *sub, pid_t pid, rt_error *err) {
-  const struct cg_layout *l = cg_layout_get(err);
-  if (!l)
+  struct cgroup_attach a = CGROUP_ATTACH_INIT;
+  if (cgroup_attach_open(path, sub, &a, err) < 0)
     return -1;
-  const char *colon = sub ? strchr(sub, ':') : NULL;
-  const char *name = colon ? colon + 1 : sub;
-  if (name && (strstr(name, "..") || !*name))
-    return rt_error_set(err, EINVAL, "--cgroup %s: invalid sub-cgroup", sub);
   char value[32];
   snprintf(value, sizeof value, "%d", (int)pid);
-  for (size_t i = 0; i <= l->n_v1; i++) {
-    bool v2 = i == l->n_v1;
-    const char *mnt = v2 ? l->unified : l->v1[i].mnt;
-    if (!mnt)
-      continue;
-    /* With controllers named, the unified hierarchy follows only on a v2 host. */
-    bool use_sub = name && (!colon || (v2 ? l->mode == CGROUP_MODE_V2
-                                          : hier_in_list(l->v1[i].ctrls, sub,
-                                                         (size_t)(colon - sub))));
-    if (colon && !use_sub)
-      continue; /* only the named controllers move */
-    _cleanup_free_ char *dir = NULL;
-    if (asprintf(&dir, "%s%s%s%s", mnt, strcmp(path, "/") ? path : "", use_sub ? "/" : "",
-                 use_sub ? name : "") < 0)
-      return rt_error_set(err, ENOMEM, "cgroup path");
-    struct cg_ctx x = {.src = "", .err = err};
-    if (access(dir, F_OK) < 0)
-      return rt_error_set(err, errno, "cgroup %s", dir);
-    if (cg_write(&x, dir, "cgroup.procs", value, "") < 0)
-      return rt_error_set(err, err->errnum, "move pid %d into cgroup %s", (int)pid, dir);
-  }
-  return 0;
+  struct cg_ctx x = {.src = "", .err = err};
+  int ret = 0;
+  for (size_t i = 0; i < a.n_tasks && ret == 0; i++)
+    if (cg_write(&x, a.task_dirs[i], "cgroup.procs", value, "") < 0)
+      ret = rt_error_set(err, err->errnum, "move pid %d into cgroup %s", (int)pid, a.task_dirs[i]);
+  if (ret == 0)
+    ret = cgroup_attach_pid_v2(&a, pid, err);
+  cgroup_attach_close(&a);
+  return ret;
 }
 
 /* runc's reading of zeros: a memory value or a CPU quota, period, shares or
@@ -844,39 +962,85 @@ static int fs_enter(const struct cg_layout *l, const char *rel, const oci_resour
   return 0;
 }
 
+/* The resources applied at create: the device rules always (runc): the
+ * config's, then the defaults; everything else only when given, with
+ * runc's zeros. Strings are borrowed; free rules. Do not copy the struct
+ * (eff points into it). */
+struct create_res {
+  oci_resources eff;
+  oci_device_cgroup *rules;
+  oci_memory mem;
+  oci_cpu cpu;
+};
+
+static int create_res_init(const oci_config *c, struct create_res *cr, rt_error *err) {
+  const oci_resources *given = c && c->linux_ ? c->linux_->resources : NULL;
+  cr->eff = given ? *given : (oci_resources){0};
+  cr->rules = create_rules(given, &cr->eff.n_devices);
+  if (!cr->rules)
+    return rt_error_set(err, ENOMEM, "cgroup device rules");
+  cr->eff.devices = cr->rules;
+  zero_is_unset(&cr->eff, &cr->mem, &cr->cpu);
+  return 0;
+}
+
 int cgroup_enter(const oci_config *c, const char *id, bool systemd, pid_t pid, char **path_out,
                  rt_error *err) {
   *path_out = NULL;
   const struct cg_layout *l = cg_layout_get(err);
   if (!l)
     return -1;
-  const oci_resources *given = c && c->linux_ ? c->linux_->resources : NULL;
-  /* The device rules always apply at create (runc): the config's, then the
-   * defaults; everything else only when given. */
-  oci_resources eff = given ? *given : (oci_resources){0};
-  _cleanup_free_ oci_device_cgroup *rules = create_rules(given, &eff.n_devices);
-  if (!rules)
-    return rt_error_set(err, ENOMEM, "cgroup device rules");
-  eff.devices = rules;
-  oci_memory mem;
-  oci_cpu cpu;
-  zero_is_unset(&eff, &mem, &cpu);
-  const oci_resources *r = &eff;
-  _cleanup_free_ char *rel = NULL;
-  if (systemd) {
-    if (cg_systemd_start(c, id, pid, &rel, err) < 0)
+  if (!systemd) {
+    struct cgroup_attach a = CGROUP_ATTACH_INIT;
+    if (cgroup_create(c, id, path_out, &a, err) < 0)
       return -1;
-    if (fs_enter(l, rel, r, pid, err) < 0) {
+    cgroup_attach_close(&a);
+    if (cgroup_join(*path_out, NULL, pid, err) < 0) {
       rt_error e;
-      cg_systemd_stop(rel, &e);
+      remove_all(l, *path_out, &e);
+      free(*path_out);
+      *path_out = NULL;
       return -1;
     }
-  } else {
-    rel = fs_rel_path(c, id);
-    if (!rel)
-      return rt_error_set(err, ENOMEM, "cgroup path");
-    if (fs_enter(l, rel, r, pid, err) < 0)
-      return -1;
+    return 0;
+  }
+  struct create_res cres;
+  if (create_res_init(c, &cres, err) < 0)
+    return -1;
+  _cleanup_free_ oci_device_cgroup *rules = cres.rules;
+  _cleanup_free_ char *rel = NULL;
+  if (cg_systemd_start(c, id, pid, &rel, err) < 0)
+    return -1;
+  if (fs_enter(l, rel, &cres.eff, pid, err) < 0) {
+    rt_error e;
+    cg_systemd_stop(rel, &e);
+    return -1;
+  }
+  log_debug("cgroup: %s (%s) for %s", rel, cgroup_mode_name(l->mode), id);
+  *path_out = TAKE_PTR(rel);
+  return 0;
+}
+
+int cgroup_create(const oci_config *c, const char *id, char **path_out, struct cgroup_attach *a,
+                  rt_error *err) {
+  *path_out = NULL;
+  const struct cg_layout *l = cg_layout_get(err);
+  if (!l)
+    return -1;
+  struct create_res cres;
+  if (create_res_init(c, &cres, err) < 0)
+    return -1;
+  _cleanup_free_ oci_device_cgroup *rules = cres.rules;
+  _cleanup_free_ char *rel = fs_rel_path(c, id);
+  if (!rel)
+    return rt_error_set(err, ENOMEM, "cgroup path");
+  struct cg_ctx x = {.l = l, .rel = rel, .src = "config.json: ", .err = err};
+  if (make_dirs(l, rel, err) < 0 || apply_resources(&x, &cres.eff) < 0 ||
+      attach_dirs(l, rel, NULL, a, err) < 0) {
+    rt_error e;
+    cgroup_attach_close(a);
+    remove_all(l, rel, &e);
+    return -1;
   }
   log_debug("cgroup: %s (%s) for %s", rel, cgroup_mode_name(l->mode), id);
   *path_out = TAKE_PTR(rel);

@@ -24,6 +24,42 @@
  * nothing is left behind. */
 int cgroup_enter(const oci_config *c, const char *id, bool systemd, pid_t pid, char **path_out,
                  rt_error *err);
+/* Entering a cgroup without the kernel's slow path. Moving another process
+ * (its pid written to cgroup.procs) takes the global
+ * cgroup_threadgroup_rwsem for writing, which first waits for an RCU grace
+ * period: 10 to 15 ms on this machine, for every create and every exec. So
+ * rt opens what a new process needs to enter by itself instead:
+ *  - the cgroup2 directory (v2, and hybrid's unified hierarchy), for clone3
+ *    with CLONE_INTO_CGROUP: the process is born inside;
+ *  - each v1 hierarchy's "tasks" file: the new process, still single-
+ *    threaded, writes "0" to it, which moves only the calling thread and
+ *    skips that lock. The kernel checks the permission of whoever opened
+ *    the file (rt), so this works from inside a new user namespace too. */
+struct cgroup_attach {
+  int into_fd;      /* cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+  char *into_dir;   /* its path (messages, the fallback) */
+  int *task_fds;    /* v1 "tasks" files, O_WRONLY */
+  char **task_dirs; /* their directories (messages) */
+  size_t n_tasks;
+};
+#define CGROUP_ATTACH_INIT {.into_fd = -1}
+
+/* Create the container's cgroup(s) (cgroupfs driver), apply linux.resources
+ * and fill *a for the container's init to enter them; like cgroup_enter, but
+ * before the process exists. On error nothing is left behind. */
+int cgroup_create(const oci_config *c, const char *id, char **path_out, struct cgroup_attach *a,
+                  rt_error *err);
+/* *a for a new process to enter an existing container cgroup (rt exec); sub
+ * as for cgroup_join. */
+int cgroup_attach_open(const char *path, const char *sub, struct cgroup_attach *a, rt_error *err);
+/* In the new process: enter the v1 hierarchies (write "0" to each tasks
+ * file); the fds are closed. The cgroup2 part was clone3's. */
+int cgroup_attach_self(struct cgroup_attach *a, rt_error *err);
+/* When clone3 could not take CLONE_INTO_CGROUP: move pid into the cgroup2
+ * directory the old way. */
+int cgroup_attach_pid_v2(const struct cgroup_attach *a, pid_t pid, rt_error *err);
+void cgroup_attach_close(struct cgroup_attach *a);
+
 /* Move pid into the container's existing cgroup (rt exec). sub NULL: the
  * cgroup itself in every hierarchy; "name": path/name in every hierarchy;
  * "ctrl[,ctrl]:name": path/name for those v1 controllers only (runc's

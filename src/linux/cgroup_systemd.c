@@ -20,6 +20,7 @@
 #include "linux/cgroup.h"
 #include "linux/cgroup_internal.h"
 #include "util/cleanup.h"
+#include "util/dl.h"
 #include "util/log.h"
 
 #define SYSTEMD_RUNNING "/run/systemd/system"
@@ -111,15 +112,75 @@ static int systemd_running(rt_error *err) {
 
 #ifdef HAVE_SYSTEMD
 
+/* libsystemd (and the libgcrypt, liblzma, libzstd, liblz4 it pulls in) is
+ * loaded only for --systemd-cgroup (util/dl.h); the names below call
+ * through the loaded table. */
+static struct {
+  __typeof__(sd_bus_open_system) *sd_bus_open_system;
+  __typeof__(sd_bus_flush_close_unref) *sd_bus_flush_close_unref;
+  __typeof__(sd_bus_message_unref) *sd_bus_message_unref;
+  __typeof__(sd_bus_slot_unref) *sd_bus_slot_unref;
+  __typeof__(sd_bus_message_append) *sd_bus_message_append;
+  __typeof__(sd_bus_message_new_method_call) *sd_bus_message_new_method_call;
+  __typeof__(sd_bus_message_read) *sd_bus_message_read;
+  __typeof__(sd_bus_message_open_container) *sd_bus_message_open_container;
+  __typeof__(sd_bus_message_close_container) *sd_bus_message_close_container;
+  __typeof__(sd_bus_error_free) *sd_bus_error_free;
+  __typeof__(sd_bus_call) *sd_bus_call;
+  __typeof__(sd_bus_wait) *sd_bus_wait;
+  __typeof__(sd_bus_process) *sd_bus_process;
+  __typeof__(sd_bus_match_signal) *sd_bus_match_signal;
+  __typeof__(sd_bus_call_method) *sd_bus_call_method;
+} sdb;
+
+static const struct rt_dl_sym sdb_syms[] = {
+    RT_DL_SYM(sdb, sd_bus_open_system),
+    RT_DL_SYM(sdb, sd_bus_flush_close_unref),
+    RT_DL_SYM(sdb, sd_bus_message_unref),
+    RT_DL_SYM(sdb, sd_bus_slot_unref),
+    RT_DL_SYM(sdb, sd_bus_message_append),
+    RT_DL_SYM(sdb, sd_bus_message_new_method_call),
+    RT_DL_SYM(sdb, sd_bus_message_read),
+    RT_DL_SYM(sdb, sd_bus_message_open_container),
+    RT_DL_SYM(sdb, sd_bus_message_close_container),
+    RT_DL_SYM(sdb, sd_bus_error_free),
+    RT_DL_SYM(sdb, sd_bus_call),
+    RT_DL_SYM(sdb, sd_bus_wait),
+    RT_DL_SYM(sdb, sd_bus_process),
+    RT_DL_SYM(sdb, sd_bus_match_signal),
+    RT_DL_SYM(sdb, sd_bus_call_method),
+};
+
+static struct rt_dl_lib sdb_lib = {"libsystemd.so.0", sdb_syms,
+                                   sizeof sdb_syms / sizeof sdb_syms[0], 0, ""};
+
+#define sd_bus_open_system (*sdb.sd_bus_open_system)
+#define sd_bus_flush_close_unref (*sdb.sd_bus_flush_close_unref)
+#define sd_bus_message_unref (*sdb.sd_bus_message_unref)
+#define sd_bus_slot_unref (*sdb.sd_bus_slot_unref)
+#define sd_bus_message_append (*sdb.sd_bus_message_append)
+#define sd_bus_message_new_method_call (*sdb.sd_bus_message_new_method_call)
+#define sd_bus_message_read (*sdb.sd_bus_message_read)
+#define sd_bus_message_open_container (*sdb.sd_bus_message_open_container)
+#define sd_bus_message_close_container (*sdb.sd_bus_message_close_container)
+#define sd_bus_error_free (*sdb.sd_bus_error_free)
+#define sd_bus_call (*sdb.sd_bus_call)
+#define sd_bus_wait (*sdb.sd_bus_wait)
+#define sd_bus_process (*sdb.sd_bus_process)
+#define sd_bus_match_signal (*sdb.sd_bus_match_signal)
+#define sd_bus_call_method (*sdb.sd_bus_call_method)
+
 static void bus_unrefp(sd_bus **b) {
   if (*b)
     sd_bus_flush_close_unref(*b);
 }
 static void msg_unrefp(sd_bus_message **m) {
-  sd_bus_message_unref(*m);
+  if (*m)
+    sd_bus_message_unref(*m);
 }
 static void slot_unrefp(sd_bus_slot **s) {
-  sd_bus_slot_unref(*s);
+  if (*s)
+    sd_bus_slot_unref(*s);
 }
 #define _cleanup_bus_ _cleanup_(bus_unrefp)
 #define _cleanup_msg_ _cleanup_(msg_unrefp)
@@ -229,6 +290,8 @@ static int wait_job(sd_bus *bus, struct job_wait *w, const char *unit, rt_error 
 }
 
 static int bus_open(sd_bus **bus, rt_error *err) {
+  if (rt_dl_load(&sdb_lib, err) < 0)
+    return rt_error_prefix(err, "systemd cgroup driver");
   int r = sd_bus_open_system(bus);
   if (r < 0)
     return rt_error_set(err, -r, "systemd: connect to the system bus");

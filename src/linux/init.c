@@ -103,6 +103,10 @@ _Noreturn void container_init(struct init_ctx *ctx) {
    * soon as the maps are written. */
   bool dumpable_for_maps = ctx->new_userns && geteuid() != 0;
   prctl(PR_SET_DUMPABLE, dumpable_for_maps ? 1 : 0, 0, 0, 0);
+  /* First, while we are one thread and rt's files are in reach: the v1
+   * hierarchies of our cgroup (clone3 put us in the cgroup2 one). */
+  if (ctx->cgroup && cgroup_attach_self(ctx->cgroup, &err) < 0)
+    init_fail(ctx, &err);
   security_child_init();
 
   if (p && proc_apply_cpu_affinity(p, false, &err) < 0)

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "libocispec/oci_config.h"
+#include "linux/cgroup.h"
 
 struct init_ctx {
   const oci_config *config;
@@ -23,6 +24,7 @@ struct init_ctx {
   int devnull_fd;
   const int *idmap_fds; /* per mount, see rootfs_ctx */
   int host_netlink; /* a netlink socket of the runtime's netns, for netDevices; -1 if none */
+  struct cgroup_attach *cgroup; /* v1 hierarchies the init enters itself (cgroup.h) */
 };
 
 /* Runs in the child; never returns. */

@@ -23,6 +23,8 @@ static int need_selinux(const char *field, rt_error *err) {
   if (!lsm_selinux_built())
     return rt_error_set(err, 0, "%s: rt was built without SELinux support (--disable-selinux)",
                         field);
+  if (lsm_selinux_load(err) < 0)
+    return rt_error_prefix(err, "%s", field);
   if (!lsm_selinux_enabled())
     return rt_error_set(err, 0, "%s: SELinux is not enabled on this host", field);
   return 0;
@@ -32,6 +34,8 @@ static int need_apparmor(const char *field, rt_error *err) {
   if (!lsm_apparmor_built())
     return rt_error_set(err, 0, "%s: rt was built without AppArmor support (--disable-apparmor)",
                         field);
+  if (lsm_apparmor_load(err) < 0)
+    return rt_error_prefix(err, "%s", field);
   if (!lsm_apparmor_enabled())
     return rt_error_set(err, 0, "%s: AppArmor is not enabled on this host", field);
   return 0;

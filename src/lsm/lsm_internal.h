@@ -6,12 +6,15 @@
 #include "util/error.h"
 
 bool lsm_selinux_built(void);
+/* dlopen the library (once); an error says why it cannot be loaded. */
+int lsm_selinux_load(rt_error *err);
 int lsm_selinux_setexec(const char *label, const char *field, rt_error *err);
 /* label NULL clears it. */
 int lsm_selinux_setkeycreate(const char *label, const char *field, rt_error *err);
 int lsm_selinux_setfilecon(const char *path, const char *label, const char *field, rt_error *err);
 
 bool lsm_apparmor_built(void);
+int lsm_apparmor_load(rt_error *err);
 int lsm_apparmor_onexec(const char *profile, const char *field, rt_error *err);
 
 /* data (may be NULL) with context="label" appended; malloc'd, NULL on ENOMEM. */

@@ -4,3 +4,4 @@ librt_a_SOURCES += \
 	src/util/json.c src/util/json.h \
 	src/util/cleanup.h
 librt_a_SOURCES += src/util/fs.c src/util/fs.h
+librt_a_SOURCES += src/util/dl.c src/util/dl.h

@@ -286,6 +286,63 @@ for k in ("cpu", "cpuset", "blkio", "hugetlb"):
   [ ! -e "/sys/fs/cgroup/$id" ] && [ ! -e "/sys/fs/cgroup/memory/$id" ]
 }
 
+# in_cgroup PID: the process is in $CGPATH in every hierarchy of the host
+# (one line per hierarchy in /proc/PID/cgroup; the path is the same in all).
+in_cgroup() {
+  local bad
+  bad=$(awk -F: -v want="$CGPATH" '$3 != want' "/proc/$1/cgroup")
+  if [ -n "$bad" ]; then
+    echo "# pid $1 outside $CGPATH:" >&3
+    echo "$bad" | sed 's/^/#   /' >&3
+    return 1
+  fi
+}
+
+# rt makes the cgroup before clone3: the init is born in the cgroup2
+# directory (CLONE_INTO_CGROUP) and enters each v1 hierarchy itself; an exec
+# process does the same (src/linux/cgroup.h, "Entering a cgroup").
+@test "cgroups: the init and an exec process are in the container's cgroup in every hierarchy" {
+  args sleep 100
+  run_detached
+  pid=$(cat "$BATS_TEST_TMPDIR/pid")
+  in_cgroup "$pid"
+  [ "$(wc -l <"/proc/$pid/cgroup")" -ge 1 ]
+  rt exec -d --pid-file "$BATS_TEST_TMPDIR/epid" c1 sleep 100
+  in_cgroup "$(cat "$BATS_TEST_TMPDIR/epid")"
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+# config-linux.md, pids: "0 is a valid limit value ... SHOULD be treated as
+# such". No task may be forked into such a cgroup (clone3 into it fails);
+# rt then moves its init in, which the kernel allows, as runc does.
+@test "pids.limit 0: the limit is set and the init still runs" {
+  args sleep 100
+  res "c['linux']['resources']['pids'] = {'limit': 0}"
+  run_detached
+  [ "$(cg_file pids pids.max pids.max)" = 0 ]
+  in_cgroup "$(cat "$BATS_TEST_TMPDIR/pid")"
+  # nothing can fork in there
+  run rt exec c1 sh -c 'sleep 1 & wait'
+  [ "$status" -ne 0 ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+@test "exec into a container at its pids limit still runs (moved in, as runc)" {
+  args sleep 100
+  res "c['linux']['resources']['pids'] = {'limit': 1}"
+  run_detached
+  [ "$(cg_file pids pids.current pids.current)" = 1 ]
+  run rt exec c1 sh -c 'exit 7'
+  [ "$status" -eq 7 ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
 @test "kill --all reaches every process of the cgroup" {
   args sh -c 'sleep 100 & sleep 100 & wait'
   run_detached
