@@ -29,9 +29,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 case $MODE in
-full) RUNS=40 WARM=5 SEQ=100 ;;
-quick) RUNS=10 WARM=2 SEQ=100 ;;
-smoke) RUNS=2 WARM=0 SEQ=3 ;;
+full) RUNS=40 WARM=5 SEQ=100 DRIFT=1000 ;;
+quick) RUNS=10 WARM=2 SEQ=100 DRIFT=1000 ;;
+smoke) RUNS=2 WARM=0 SEQ=3 DRIFT=20 ;;
 esac
 
 for tool in hyperfine runc crun python3 /usr/bin/time; do
@@ -165,6 +165,12 @@ done
 measure seq "sh -c 'for i in \$(seq $SEQ); do RUNTIME --root ROOT run --bundle $B s\$i >/dev/null || exit 1; done'"
 measure par10 "sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do RUNTIME --root ROOT run --bundle $B p\$i >/dev/null & done; wait'"
 
+# DRIFT sequential runs of rt alone: no slowdown, no growth, nothing left
+drift=$(python3 "$here/drift.py" "$RT" "$work/root-rt" "$B" "$DRIFT") || {
+  echo "bench: drift failed: $drift" >&2; exit 1; }
+echo "bench: drift: $(echo "$drift" | head -1)" >&2
+DRIFT_ROW=$(echo "$drift" | tail -1)
+
 # seccomp: a Docker-like profile (~380 syscall names in 10 rules)
 setcfg "import json as j; c['linux']['seccomp'] = j.load(open('$top/tests/unit/fixtures/seccomp-docker-like.json'))['linux']['seccomp']"
 measure seccomp "RUNTIME --root ROOT run --bundle $B b-sc"
@@ -224,6 +230,10 @@ report() {
   done
   echo
   echo "| smallest memory.limit that runs /bin/true (KiB, ±8) | ${MINMEM[rt]} | ${MINMEM[runc]} | ${MINMEM[crun]} | |"
+  echo
+  echo "| drift | rt |"
+  echo "|---|---|"
+  echo "$DRIFT_ROW"
 }
 if [ "$MODE" = smoke ]; then
   report >/dev/null
