@@ -489,6 +489,118 @@ static int enter_cgroup(struct creation *cr, rt_error *err) {
   return r;
 }
 
+/* clone3 the init (args as spawn_init made them): born in the cgroup2
+ * directory when clone3 takes it, else rt moves it there later. Returns
+ * the pid in the caller; the child never returns. */
+static long clone_init(struct creation *cr, struct clone_args *args, struct init_ctx *ctx,
+                       int rt_sync_fd) {
+  if (cr->cg.into_fd >= 0) {
+    args->flags |= CLONE_INTO_CGROUP;
+    args->cgroup = (uint64_t)cr->cg.into_fd;
+  }
+  long pid = syscall(SYS_clone3, args, sizeof *args);
+  if (pid < 0 && cr->cg.into_fd >= 0) {
+    /* e.g. pids.max 0 (no task may be born there; one may be moved in), or
+     * a kernel without CLONE_INTO_CGROUP: rt moves the init afterwards. */
+    log_debug("clone3 into cgroup %s: %s; moving the init there instead", cr->cg.into_dir,
+              strerror(errno));
+    cr->cg_into_failed = true;
+    args->flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+    args->cgroup = 0;
+    pid = syscall(SYS_clone3, args, sizeof *args);
+  }
+  if (pid == 0) {
+    close(rt_sync_fd);
+    close(cr->dirfd);
+    if (cr->rootfd >= 0)
+      close(cr->rootfd);
+    container_init(ctx);
+  }
+  return pid;
+}
+
+/* The pid (in our pid namespace) of the process a pidfd refers to. */
+static pid_t pidfd_pid(int pidfd) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+  _cleanup_fclose_ FILE *f = fopen(path, "re");
+  char line[256];
+  while (f && fgets(line, sizeof line, f))
+    if (strncmp(line, "Pid:", 4) == 0)
+      return (pid_t)strtol(line + 4, NULL, 10);
+  return -1;
+}
+
+/* ns_join_before_clone: a helper process joins the namespaces given by path
+ * (the user namespace first) and clones the init from there, with the new
+ * namespaces of the config, which are then owned by the right user
+ * namespace. CLONE_PARENT makes the init rt's child all the same; the
+ * helper passes its pidfd back and exits. No re-exec: the helper and the
+ * init run rt's code from memory, as the init always does. */
+static long clone_init_joined(struct creation *cr, struct clone_args *args, struct init_ctx *ctx,
+                              int rt_sync_fd, rt_error *err) {
+  int hs[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, hs) < 0)
+    return rt_error_set(err, errno, "socketpair");
+  struct clone_args h = {.exit_signal = SIGCHLD};
+  long hp = syscall(SYS_clone3, &h, sizeof h);
+  if (hp < 0) {
+    int e = errno;
+    close(hs[0]);
+    close(hs[1]);
+    return rt_error_set(err, e, "clone3 a helper to join the namespaces");
+  }
+  if (hp == 0) {
+    rt_error e = {0};
+    close(hs[0]);
+    ctx->joined_paths = true;
+    if (ns_join_paths(cr->config->linux_, &e) == 0) {
+      /* clone3 takes no exit_signal with CLONE_PARENT: the init's is the
+       * helper's (SIGCHLD to rt). */
+      args->flags |= CLONE_PARENT;
+      args->exit_signal = 0;
+      long pid = clone_init(cr, args, ctx, rt_sync_fd);
+      if (pid > 0) {
+        int fd = *(int *)(uintptr_t)args->pidfd;
+        const char *into = cr->cg_into_failed ? "1" : "0";
+        _exit(sync_send(hs[1], SYNC_READY, into, 2, fd, &e) < 0 ? 1 : 0);
+      }
+      rt_error_set(&e, errno, "clone3 the container's init (in the joined namespaces)");
+    }
+    sync_send(hs[1], SYNC_ERROR, e.msg, strlen(e.msg), -1, &e);
+    _exit(1);
+  }
+  close(hs[1]);
+  char *payload = NULL;
+  int fd = -1;
+  int t = sync_recv(hs[0], &payload, NULL, &fd, err);
+  close(hs[0]);
+  while (waitpid((pid_t)hp, NULL, 0) < 0 && errno == EINTR)
+    ;
+  long pid = -1;
+  if (t == SYNC_READY && fd >= 0) {
+    cr->cg_into_failed = payload && payload[0] == '1';
+    *(int *)(uintptr_t)args->pidfd = fd;
+    pid = pidfd_pid(fd);
+    if (pid <= 0) {
+      rt_error_set(err, errno, "the pid of the container's init");
+      syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+      siginfo_t si;
+      while (waitid(P_PIDFD, (id_t)fd, &si, WEXITED) < 0 && errno == EINTR)
+        ;
+      close(fd);
+      *(int *)(uintptr_t)args->pidfd = -1;
+      pid = -1;
+    }
+  } else if (t == SYNC_ERROR) {
+    rt_error_set(err, 0, "%s", payload ? payload : "joining the namespaces failed");
+  } else if (t >= 0) {
+    rt_error_set(err, 0, "the helper that joins the namespaces exited");
+  }
+  free(payload);
+  return pid;
+}
+
 static int spawn_init(struct creation *cr, rt_error *err) {
   int clone_flags = 0;
   if (prepare_idmaps(cr, err) < 0 || create_cgroup(cr, err) < 0)
@@ -578,21 +690,9 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       close(host_netlink);
     return -1;
   }
-  if (cr->cg.into_fd >= 0) {
-    args.flags |= CLONE_INTO_CGROUP;
-    args.cgroup = (uint64_t)cr->cg.into_fd;
-  }
-  long pid = syscall(SYS_clone3, &args, sizeof args);
-  if (pid < 0 && cr->cg.into_fd >= 0) {
-    /* e.g. pids.max 0 (no task may be born there; one may be moved in), or
-     * a kernel without CLONE_INTO_CGROUP: rt moves the init afterwards. */
-    log_debug("clone3 into cgroup %s: %s; moving the init there instead", cr->cg.into_dir,
-              strerror(errno));
-    cr->cg_into_failed = true;
-    args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
-    args.cgroup = 0;
-    pid = syscall(SYS_clone3, &args, sizeof args);
-  }
+  rt_error_clear(err);
+  long pid = ns_join_before_clone(l) ? clone_init_joined(cr, &args, &ctx, sv[0], err)
+                                      : clone_init(cr, &args, &ctx, sv[0]);
   if (pid != 0)
     security_release();
   if (pid < 0) {
@@ -603,14 +703,7 @@ static int spawn_init(struct creation *cr, rt_error *err) {
     close(init_dirfd);
     if (host_netlink >= 0)
       close(host_netlink);
-    return rt_error_set(err, e, "clone3 the container's init");
-  }
-  if (pid == 0) {
-    close(sv[0]);
-    close(cr->dirfd);
-    if (cr->rootfd >= 0)
-      close(cr->rootfd);
-    container_init(&ctx);
+    return err->msg[0] ? -1 : rt_error_set(err, e, "clone3 the container's init");
   }
   close(sv[1]);
   close(devnull);

@@ -55,28 +55,6 @@ static int init_wait(struct init_ctx *ctx, char **payload, rt_error *err) {
   return t;
 }
 
-static int join_namespaces(struct init_ctx *ctx, rt_error *err) {
-  const oci_linux *l = ctx->config->linux_;
-  if (!l)
-    return 0;
-  /* The user namespace first: the others are owned by it. pid and time were
-   * joined by rt before clone3 (they apply to children only). */
-  static const char *const order[] = {"user", "ipc", "uts", "network", "cgroup", "mount"};
-  for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
-    const oci_namespace *ns = ns_find(l, order[k]);
-    if (!ns || !ns->path || !*ns->path)
-      continue;
-    char field[64];
-    snprintf(field, sizeof field, "config.json: .linux.namespaces (%s)", ns->type);
-    _cleanup_close_ int fd = ns_open_path(ns->path, ns_flag(ns->type), field, err);
-    if (fd < 0)
-      return -1;
-    if (setns(fd, ns_flag(ns->type)) < 0)
-      return rt_error_set(err, errno, "%s: setns %s", field, ns->path);
-  }
-  return 0;
-}
-
 static int run_container_hooks(struct init_ctx *ctx, const oci_hook_list *list, const char *kind,
                                const char *state, rt_error *err) {
   if (!list->n)
@@ -117,14 +95,16 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     init_fail(ctx, &(rt_error){.msg = "sync: unexpected message"});
   if (dumpable_for_maps)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (ctx->new_userns) {
+  /* Namespaces given by path: joined here, or already by the process that
+   * cloned us (ctx->joined_paths, see ns_join_before_clone). */
+  if (!ctx->joined_paths && c->linux_ && ns_join_paths(c->linux_, &err) < 0)
+    init_fail(ctx, &err);
+  if (ctx->userns) {
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-      rt_error_set(&err, errno, "become root in the new user namespace (is 0 mapped?)");
+      rt_error_set(&err, errno, "become root in the container's user namespace (is 0 mapped?)");
       init_fail(ctx, &err);
     }
   }
-  if (join_namespaces(ctx, &err) < 0)
-    init_fail(ctx, &err);
   if (ctx->host_netlink >= 0) {
     if (netdev_move_all(c->linux_, ctx->host_netlink, &err) < 0)
       init_fail(ctx, &err);

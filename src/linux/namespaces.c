@@ -193,3 +193,38 @@ int ns_make_userns(const oci_id_mapping *uids, size_t nu, const oci_id_mapping *
     ;
   return fd;
 }
+
+int ns_join_paths(const oci_linux *l, rt_error *err) {
+  static const char *const order[] = {"user", "ipc", "uts", "network", "cgroup", "mount"};
+  for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+    const oci_namespace *ns = ns_find(l, order[k]);
+    if (!ns || !ns->path || !*ns->path)
+      continue;
+    char field[64];
+    snprintf(field, sizeof field, "config.json: .linux.namespaces (%s)", ns->type);
+    int fd = ns_open_path(ns->path, ns_flag(ns->type), field, err);
+    if (fd < 0)
+      return -1;
+    int r = setns(fd, ns_flag(ns->type));
+    int e = errno;
+    close(fd);
+    if (r < 0)
+      return rt_error_set(err, e, "%s: setns %s", field, ns->path);
+  }
+  return 0;
+}
+
+bool ns_join_before_clone(const oci_linux *l) {
+  const oci_namespace *user = ns_find(l, "user");
+  if (!user)
+    return false;
+  if (user->path && *user->path)
+    return true;
+  static const char *const others[] = {"ipc", "uts", "network", "cgroup", "mount"};
+  for (size_t k = 0; k < sizeof others / sizeof others[0]; k++) {
+    const oci_namespace *ns = ns_find(l, others[k]);
+    if (ns && ns->path && *ns->path)
+      return true;
+  }
+  return false;
+}

@@ -21,6 +21,16 @@ int ns_validate(const oci_config *c, rt_error *err);
 
 /* Write /proc/PID/uid_map and gid_map (setgroups "deny" first when rootless). */
 int ns_write_id_maps(pid_t pid, const oci_linux *l, bool deny_setgroups, rt_error *err);
+/* Join every namespace the config gives by path but pid and time (those
+ * apply to children: rt joins them before the clone), the user namespace
+ * first (the others are owned by it), the mount namespace last. */
+int ns_join_paths(const oci_linux *l, rt_error *err);
+/* Whether the namespaces given by path must be joined before the new ones
+ * are made rather than by the init afterwards: a user namespace joined by
+ * path (new namespaces made outside it would not be its), or a new user
+ * namespace beside other namespaces joined by path (from inside it, rt
+ * could not join namespaces the host's user namespace owns). */
+bool ns_join_before_clone(const oci_linux *l);
 /* Open a namespace path and check its type; returns an fd. */
 int ns_open_path(const char *path, int flag, const char *field, rt_error *err);
 

@@ -365,6 +365,62 @@ teardown() { lc_teardown; }
   [[ "${lines[1]}" == *"100000"*"65536"* ]]
 }
 
+# A user namespace held by another process, mapped 0 -> 100000 by us (root).
+userns_holder() {
+  unshare --user sleep 100 &
+  HOLDER=$!
+  local i
+  for i in $(seq 50); do
+    [ "$(readlink /proc/$HOLDER/ns/user)" != "$(readlink /proc/self/ns/user)" ] && break
+    sleep 0.05
+  done
+  echo '0 100000 65536' >/proc/$HOLDER/uid_map
+  echo '0 100000 65536' >/proc/$HOLDER/gid_map
+}
+
+# config-linux.md, namespaces: a path joins that namespace. The new
+# namespaces of the config must then be owned by the joined user namespace
+# (Kubernetes user-namespace pods: each container joins the sandbox's): rt
+# joins it before it clones the init, so root in there can mount /proc and
+# set the hostname. Joined by the init after the clone (rt before), the new
+# mount namespace belonged to the host's user namespace: EPERM.
+@test "config: joining a user namespace by path, with new pid, mount, uts, ipc and net" {
+  userns_holder
+  chmod 755 "$BATS_RUN_TMPDIR" "$(dirname "$BATS_FILE_TMPDIR")" "$BATS_FILE_TMPDIR" "$BATS_TEST_TMPDIR"
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'user'] + [{'type': 'user', 'path': '/proc/$HOLDER/ns/user'}]
+c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)"
+  args sh -c 'id -u; cat /proc/self/uid_map; echo $$; readlink /proc/self/ns/user; hostname'
+  run rt run c1
+  want=$(readlink /proc/$HOLDER/ns/user)
+  kill $HOLDER; wait $HOLDER || true
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [[ "${lines[1]}" == *"0"*"100000"*"65536"* ]]
+  [ "${lines[2]}" = 1 ]
+  [ "${lines[3]}" = "$want" ]
+  [ "${lines[4]}" = "$(json_field hostname <"$BUNDLE/config.json")" ]
+}
+
+# The other way round: a new user namespace beside a network namespace the
+# host's user namespace owns (ip netns). rt joins the network namespace
+# first, as root of the host; from inside the new user namespace it could
+# not (EPERM).
+@test "config: a new user namespace with a network namespace joined by path" {
+  ns=rt-bats-$$-$BATS_TEST_NUMBER
+  ip netns add "$ns"
+  chmod 755 "$BATS_RUN_TMPDIR" "$(dirname "$BATS_FILE_TMPDIR")" "$BATS_FILE_TMPDIR" "$BATS_TEST_TMPDIR"
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'user'}, {'type': 'network', 'path': '/var/run/netns/$ns'}]
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]"
+  args sh -c 'id -u; readlink /proc/self/ns/net'
+  run rt run c1
+  want="net:[$(stat -L -c %i /var/run/netns/$ns)]"
+  ip netns del "$ns"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = "$want" ]
+}
+
 @test "config: a user namespace without mappings is an error" {
   cfg "c['linux']['namespaces'].append({'type': 'user'})"
   run rt run c1
