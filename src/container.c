@@ -1130,6 +1130,15 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
   _cleanup_close_ int pidfd = -1;
   if (existing_open(root, id, false, &ex, err) < 0)
     goto out;
+  if (ex.status == RT_STATUS_STOPPED && all) {
+    /* As runc: what is left in the cgroup of a stopped container (its init
+     * gone, processes that shared a pid namespace still there) is
+     * signalled; no cgroup, nothing to do. containerd's shim relies on it. */
+    ret = ex.st.cgroup_path && cgroup_is_frozen(ex.st.cgroup_path) != -ENOENT
+              ? kill_all(&ex.st, sig, err)
+              : 0;
+    goto out;
+  }
   if (ex.status != RT_STATUS_CREATED && ex.status != RT_STATUS_RUNNING &&
       ex.status != RT_STATUS_PAUSED) {
     rt_error_set(err, 0, "container %s is not running (it is %s)", id, rt_status_name(ex.status));
@@ -1137,18 +1146,25 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
   }
   if (all) {
     ret = kill_all(&ex.st, sig, err);
-    goto out;
+  } else {
+    pidfd = init_pidfd(&ex.st);
+    if (pidfd < 0) {
+      rt_error_set(err, 0, "container %s is not running", id);
+      goto out;
+    }
+    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+      rt_error_set(err, errno, "kill container %s with signal %d", id, sig);
+      goto out;
+    }
+    ret = 0;
   }
-  pidfd = init_pidfd(&ex.st);
-  if (pidfd < 0) {
-    rt_error_set(err, 0, "container %s is not running", id);
-    goto out;
+  /* A frozen (v1) process dies of SIGKILL only once thawed: as runc, a
+   * paused container is thawed for SIGKILL (other signals wait for resume). */
+  if (ret == 0 && sig == SIGKILL && ex.status == RT_STATUS_PAUSED && ex.st.cgroup_path) {
+    rt_error tmp;
+    if (cgroup_freeze(ex.st.cgroup_path, false, &tmp) < 0)
+      log_warn("kill: thaw the paused container: %s", tmp.msg);
   }
-  if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
-    rt_error_set(err, errno, "kill container %s with signal %d", id, sig);
-    goto out;
-  }
-  ret = 0;
 out:
   existing_close(&ex);
   return ret;

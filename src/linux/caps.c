@@ -4,9 +4,10 @@
  * permitted set across setresuid with PR_SET_KEEPCAPS).
  *
  * As runc does and config.md asks: a missing capabilities object means no
- * capabilities at all; a name that is not a capability, or one this kernel
- * or rt's own sets cannot grant, is a warning and is left out, never an
- * error. libcap only supplies names; the sets are set with capset(2). */
+ * capabilities at all; a well-formed name libcap does not know, or one this
+ * kernel or rt's own sets cannot grant, is a warning and is left out, never
+ * an error (a malformed name was refused by the parser). libcap only
+ * supplies names; the sets are set with capset(2). */
 #include "config.h"
 
 #include <errno.h>

@@ -59,6 +59,15 @@ cg_file() {
   fi
 }
 
+# The container's cgroup.procs in the hierarchy rt lists processes from.
+cg_procs_file() {
+  if [ "$CG_MODE" = v2 ]; then
+    echo "/sys/fs/cgroup$CGPATH/cgroup.procs"
+  else
+    echo "/sys/fs/cgroup/pids$CGPATH/cgroup.procs"
+  fi
+}
+
 res() {
   cfg "c['linux'].setdefault('resources', {}); $1"
 }
@@ -347,6 +356,34 @@ in_cgroup() {
   args sh -c 'sleep 100 & sleep 100 & wait'
   run_detached
   rt kill --all c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
+# runc signals what is left in the cgroup of a stopped container; the
+# containerd shim does `kill --all` after the init exits to reap such
+# leftovers (e.g. with a pid namespace shared with the pod).
+@test "kill --all of a stopped container signals what is left in its cgroup (as runc)" {
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']"
+  args sh -c 'sleep 100 & echo $! >/dev/null; exit 0'
+  rt run -d c1
+  wait_status c1 stopped
+  left=$(cat "$(cg_procs_file)")
+  [ -n "$left" ]
+  rt kill --all c1 KILL
+  for i in $(seq 50); do [ -z "$(cat "$(cg_procs_file)")" ] && break; sleep 0.1; done
+  [ -z "$(cat "$(cg_procs_file)")" ]
+  # nothing left: still a success
+  rt kill --all c1 KILL
+  rt delete c1
+}
+
+@test "kill KILL of a paused container thaws it so that it dies (as runc)" {
+  args sleep 100
+  run_detached
+  rt pause c1
+  wait_status c1 paused
+  rt kill c1 KILL
   wait_status c1 stopped
   rt delete c1
 }
