@@ -24,6 +24,7 @@
 #include "linux/namespaces.h"
 #include "linux/netdev.h"
 #include "linux/process.h"
+#include "linux/procfs.h"
 #include "linux/sync.h"
 #include "lsm/lsm.h"
 #include "security.h"
@@ -162,6 +163,11 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     rt_error_set(&err, errno, "chdir /");
     init_fail(ctx, &err);
   }
+  /* rt's own procfs for what it writes there (sysctl, oom_score_adj, LSM
+   * attributes; linux/procfs.h): made now, in our pid namespace, before the
+   * masked paths (a user namespace gets a new proc instance only while
+   * /proc is fully visible). */
+  procfs_init();
   /* Before the read-only and masked paths: /proc/sys is read-only in the
    * usual configs, and sysctl must still reach it (runc's order too). */
   if (proc_set_hostname(c, &err) < 0 || proc_apply_sysctl(c, &err) < 0)

@@ -7,6 +7,7 @@ librt_a_SOURCES += \
 	src/linux/mount_cgroup.c src/linux/mount_cgroup.h \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/process.c src/linux/process.h \
+	src/linux/procfs.c src/linux/procfs.h \
 	src/linux/caps.c \
 	src/linux/netdev.c src/linux/netdev.h \
 	src/linux/terminal.c src/linux/terminal.h

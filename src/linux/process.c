@@ -1,5 +1,6 @@
 #include "config.h"
 #include "linux/process.h"
+#include "linux/procfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,24 +88,16 @@ int proc_apply_sysctl(const oci_config *c, rt_error *err) {
   if (!l || l->sysctl.n == 0)
     return 0;
   for (size_t i = 0; i < l->sysctl.n; i++) {
-    char path[PATH_MAX];
-    int n = snprintf(path, sizeof path, "/proc/sys/%s", l->sysctl.keys[i]);
-    for (char *p = path + 10; p < path + n; p++)
+    char rel[PATH_MAX];
+    int n = snprintf(rel, sizeof rel, "sys/%s", l->sysctl.keys[i]);
+    for (char *p = rel + 4; p < rel + n; p++)
       if (*p == '.')
         *p = '/';
-    _cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-      return rt_error_set(err, errno, "config.json: .linux.sysctl[\"%s\"]: open %s",
-                          l->sysctl.keys[i], path);
-    struct statfs sf;
-    /* CVE-2025-52881: the write must land on procfs, not on whatever was mounted there. */
-    if (fstatfs(fd, &sf) < 0 || (unsigned long)sf.f_type != PROC_SUPER_MAGIC)
-      return rt_error_set(err, 0, "config.json: .linux.sysctl[\"%s\"]: %s is not on procfs",
-                          l->sysctl.keys[i], path);
+    /* CVE-2025-52881: through rt's private procfs, never through whatever
+     * the container mounted over /proc/sys (linux/procfs.h). */
     const char *v = l->sysctl.values[i];
-    if (write(fd, v, strlen(v)) < 0)
-      return rt_error_set(err, errno, "config.json: .linux.sysctl[\"%s\"]: write %s",
-                          l->sysctl.keys[i], v);
+    if (procfs_write(rel, v, strlen(v), err) < 0)
+      return rt_error_prefix(err, "config.json: .linux.sysctl[\"%s\"]", l->sysctl.keys[i]);
   }
   return 0;
 }
@@ -156,12 +149,9 @@ int proc_apply_oom_score_adj(const oci_process *p, rt_error *err) {
     return 0;
   char buf[32];
   int n = snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-  _cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  _cleanup_close_ int fd = procfs_open_self("oom_score_adj", O_WRONLY, 0, err);
   if (fd < 0)
-    return rt_error_set(err, errno, "config.json: .process.oomScoreAdj: open");
-  struct statfs sf;
-  if (fstatfs(fd, &sf) < 0 || (unsigned long)sf.f_type != PROC_SUPER_MAGIC)
-    return rt_error_set(err, 0, "config.json: .process.oomScoreAdj: not on procfs");
+    return rt_error_prefix(err, "config.json: .process.oomScoreAdj");
   if (write(fd, buf, (size_t)n) < 0)
     return rt_error_set(err, errno, "config.json: .process.oomScoreAdj: write %d", p->oom_score_adj);
   return 0;

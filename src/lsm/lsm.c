@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "linux/procfs.h"
 #include "lsm/lsm.h"
 #include "lsm/lsm_internal.h"
 
@@ -52,14 +56,54 @@ int lsm_check(const oci_config *c, rt_error *err) {
   return 0;
 }
 
+/* Write an exec attribute of this thread through rt's private procfs
+ * (linux/procfs.h, CVE-2025-52881): 1 when done, 0 when there is none (the
+ * library then writes it by its /proc path), -1 on error. */
+static int write_exec_attr(const char *rel, const char *fallback_rel, const char *data,
+                           size_t len, const char *field, rt_error *err) {
+  if (procfs_fd() < 0)
+    return 0;
+  int fd = procfs_open_self(rel, O_WRONLY, 1, err);
+  if (fd < 0 && fallback_rel && err->errnum == ENOENT)
+    fd = procfs_open_self(fallback_rel, O_WRONLY, 1, err);
+  if (fd < 0)
+    return rt_error_prefix(err, "%s", field);
+  ssize_t n = write(fd, data, len);
+  int e = errno;
+  close(fd);
+  if (n < 0)
+    return rt_error_set(err, e, "%s: set the exec attribute to \"%s\"", field, data);
+  return 1;
+}
+
+static int apparmor_onexec(const char *profile, rt_error *err) {
+  char buf[4096];
+  int n = snprintf(buf, sizeof buf, "exec %s", profile);
+  if (n < 0 || (size_t)n >= sizeof buf)
+    return rt_error_set(err, ENAMETOOLONG, F_APPARMOR ": profile name too long");
+  /* attr/apparmor/exec where the kernel stacks LSMs, else attr/exec. */
+  int r = write_exec_attr("attr/apparmor/exec", "attr/exec", buf, (size_t)n, F_APPARMOR, err);
+  if (r != 0)
+    return r < 0 ? -1 : 0;
+  return lsm_apparmor_onexec(profile, F_APPARMOR, err);
+}
+
+static int selinux_setexec(const char *label, rt_error *err) {
+  /* As libselinux's setexeccon: the label and its NUL. */
+  int r = write_exec_attr("attr/exec", NULL, label, strlen(label) + 1, F_SELINUX, err);
+  if (r != 0)
+    return r < 0 ? -1 : 0;
+  return lsm_selinux_setexec(label, F_SELINUX, err);
+}
+
 int lsm_apply_exec_labels(const oci_process *p, rt_error *err) {
   if (!p)
     return 0;
-  if (given(p->apparmor_profile) && (need_apparmor(F_APPARMOR, err) < 0 ||
-                                     lsm_apparmor_onexec(p->apparmor_profile, F_APPARMOR, err) < 0))
+  if (given(p->apparmor_profile) &&
+      (need_apparmor(F_APPARMOR, err) < 0 || apparmor_onexec(p->apparmor_profile, err) < 0))
     return -1;
-  if (given(p->selinux_label) && (need_selinux(F_SELINUX, err) < 0 ||
-                                  lsm_selinux_setexec(p->selinux_label, F_SELINUX, err) < 0))
+  if (given(p->selinux_label) &&
+      (need_selinux(F_SELINUX, err) < 0 || selinux_setexec(p->selinux_label, err) < 0))
     return -1;
   return 0;
 }
