@@ -229,8 +229,6 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
   int keep[] = {x->sync_fd, x->pidfd, rt_seccomp_listener_fd, rt_log_fd(), procfs_fd()};
   fs_close_from_except(3 + x->preserve_fds, keep, sizeof keep / sizeof keep[0]);
   security_child_init();
-  if (proc_apply_cpu_affinity(p, false, &err) < 0)
-    exec_fail(x, &err);
   /* One setns on the init's pidfd joins every namespace at once, in the
    * order the kernel needs (the user namespace first). */
   if (x->child_flags && setns(x->pidfd, x->child_flags) < 0) {
@@ -266,7 +264,8 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
   char *exe = NULL;
   if (proc_find_executable(p, &exe, &err) < 0)
     exec_fail(x, &err);
-  struct finalize_opts fo = {.preserve_fds = x->preserve_fds, .state_json = x->state_json};
+  struct finalize_opts fo = {
+      .preserve_fds = x->preserve_fds, .state_json = x->state_json, .exec_affinity = true};
   process_finalize_exec(x->config, p, exe, &fo, &err);
   exec_fail(x, &err);
 }
@@ -400,6 +399,20 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = (uint64_t)cg.into_fd;
   }
+  /* execCPUAffinity.initial: where the process runs before it enters the
+   * container's cgroup, so set in rt and inherited (the cgroup2 part of that
+   * transition is the clone itself); rt's own affinity is put back. */
+  cpu_set_t rt_cpus;
+  bool initial = ep.p.exec_cpu_affinity_initial && *ep.p.exec_cpu_affinity_initial;
+  if (initial && sched_getaffinity(0, sizeof rt_cpus, &rt_cpus) < 0) {
+    rt_error_set(err, errno, "sched_getaffinity");
+    security_release();
+    goto out_mask;
+  }
+  if (initial && proc_apply_cpu_affinity(&ep.p, false, err) < 0) {
+    security_release();
+    goto out_mask;
+  }
   long pid = syscall(SYS_clone3, &args, sizeof args);
   bool into_failed = false;
   if (pid < 0 && cg.into_fd >= 0) {
@@ -410,10 +423,13 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     args.cgroup = 0;
     pid = syscall(SYS_clone3, &args, sizeof args);
   }
+  int clone_errno = errno;
   if (pid != 0)
     security_release();
+  if (pid != 0 && initial)
+    sched_setaffinity(0, sizeof rt_cpus, &rt_cpus);
   if (pid < 0) {
-    rt_error_set(err, errno, "clone3 the exec process");
+    rt_error_set(err, clone_errno, "clone3 the exec process");
     goto out_mask;
   }
   if (pid == 0) {

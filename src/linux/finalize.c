@@ -58,7 +58,7 @@ int process_finalize_exec(const oci_config *c, const oci_process *p, const char 
     return -1;
   if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return rt_error_set(err, errno, "process.noNewPrivileges: prctl");
-  if (proc_apply_cpu_affinity(p, true, err) < 0)
+  if (f->exec_affinity && proc_apply_cpu_affinity(p, true, err) < 0)
     return -1;
   if (security_apply(&view, 1, f->state_json, err) < 0)
     return -1;

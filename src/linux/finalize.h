@@ -10,6 +10,7 @@ struct finalize_opts {
   int preserve_fds;       /* fds 3..3+n-1 stay open */
   int listen_fds;         /* LISTEN_FDS to pass on (counted in preserve_fds) */
   const char *state_json; /* for a seccomp notify listener */
+  bool exec_affinity;     /* rt exec: process.execCPUAffinity.final applies */
 };
 
 /* c supplies the container-wide settings (seccomp), p the process. Returns

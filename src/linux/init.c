@@ -88,8 +88,8 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     init_fail(ctx, &err);
   security_child_init();
 
-  if (p && proc_apply_cpu_affinity(p, false, &err) < 0)
-    init_fail(ctx, &err);
+  /* process.execCPUAffinity "is not applicable to the container's init
+   * process" (config.md): only rt exec applies it. */
 
   /* rt writes the id maps (and, later, joins cgroups) then lets us go on. */
   if (init_wait(ctx, NULL, &err) != SYNC_USERMAP_DONE)

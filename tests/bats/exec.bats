@@ -48,6 +48,27 @@ EOF
   [ "$output" = "from-json 1" ]
 }
 
+# config.md: execCPUAffinity "is not applicable to the container's init
+# process"; an exec'd process ends on "final" (after its cgroup move), and
+# an invalid list is an error naming the field.
+@test "exec: execCPUAffinity final applies to exec, not to the init; a bad list is an error" {
+  [ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+  all=$(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status)
+  cfg "c['process']['execCPUAffinity'] = {'initial': '1', 'final': '0'}"
+  start_c1
+  pid=$(rt state c1 | json_field pid)
+  [ "$(awk '/^Cpus_allowed_list/ {print $2}' /proc/$pid/status)" = "$all" ]
+  run rt exec c1 sh -c 'grep Cpus_allowed_list /proc/self/status'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Cpus_allowed_list:"*"0" ]]
+  cat >"$BATS_TEST_TMPDIR/p.json" <<'EOF'
+{"args": ["true"], "cwd": "/", "user": {"uid": 0, "gid": 0}, "execCPUAffinity": {"initial": "x-y"}}
+EOF
+  run rt exec --process "$BATS_TEST_TMPDIR/p.json" c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"execCPUAffinity.initial"* ]]
+}
+
 @test "exec: --detach with --pid-file returns while the process runs" {
   start_c1
   rt exec -d --pid-file "$BATS_TEST_TMPDIR/ep" c1 sleep 100
