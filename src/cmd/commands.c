@@ -111,6 +111,8 @@ const rt_command rt_commands[] = {
      "  --cpu-period USEC           CPU CFS period\n"
      "  --cpu-quota USEC            CPU CFS quota per period (-1: no limit)\n"
      "  --cpu-share(s) N            CPU shares (relative weight)\n"
+     "  --cpu-burst USEC            CPU CFS burst per period\n"
+     "  --cpu-idle 0|1              SCHED_IDLE for the cgroup (cpu.idle)\n"
      "  --cpu-rt-period USEC        real-time period\n"
      "  --cpu-rt-runtime USEC       real-time runtime per period\n"
      "  --cpuset-cpus LIST          CPUs to run on (0-3,7)\n"

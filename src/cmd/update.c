@@ -90,6 +90,8 @@ enum {
   OPT_KERNEL_MEMORY,
   OPT_KERNEL_MEMORY_TCP,
   OPT_PIDS_LIMIT,
+  OPT_CPU_BURST,
+  OPT_CPU_IDLE,
   OPT_L3_CACHE,
   OPT_MEM_BW,
 };
@@ -128,6 +130,16 @@ static int set_flag(struct flags *f, int opt, const char *arg) {
     if (parse_u64(arg, &f->cpu.shares) < 0)
       return -1;
     f->cpu.has_shares = true;
+    break;
+  case OPT_CPU_BURST:
+    if (parse_u64(arg, &f->cpu.burst) < 0)
+      return -1;
+    f->cpu.has_burst = true;
+    break;
+  case OPT_CPU_IDLE:
+    if (parse_i64(arg, &f->cpu.idle) < 0 || f->cpu.idle < 0 || f->cpu.idle > 1)
+      return -1;
+    f->cpu.has_idle = true;
     break;
   case OPT_CPU_RT_PERIOD:
     if (parse_u64(arg, &f->cpu.realtime_period) < 0)
@@ -174,6 +186,8 @@ static const struct option update_opts[] = {
     {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
     {"cpu-share", required_argument, NULL, OPT_CPU_SHARES},
     {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
+    {"cpu-burst", required_argument, NULL, OPT_CPU_BURST},
+    {"cpu-idle", required_argument, NULL, OPT_CPU_IDLE},
     {"cpu-rt-period", required_argument, NULL, OPT_CPU_RT_PERIOD},
     {"cpu-rt-runtime", required_argument, NULL, OPT_CPU_RT_RUNTIME},
     {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},

@@ -151,6 +151,19 @@ run_detached() {
   fi
   rt update --pids-limit -1 c1
   [ "$(cg_file pids pids.max pids.max)" = max ]
+  # runc's --cpu-burst and --cpu-idle
+  rt update --cpu-quota 50000 --cpu-period 100000 --cpu-burst 20000 --cpu-idle 1 c1
+  if [ "$CG_MODE" = v2 ]; then
+    [ "$(cg_file cpu x cpu.max)" = "50000 100000" ]
+    [ "$(cg_file cpu x cpu.max.burst)" = 20000 ]
+  else
+    [ "$(cg_file cpu cpu.cfs_quota_us x)" = 50000 ]
+    [ "$(cg_file cpu cpu.cfs_burst_us x)" = 20000 ]
+  fi
+  [ "$(cg_file cpu cpu.idle cpu.idle)" = 1 ]
+  run rt update --cpu-idle 2 c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'invalid value "2" for --cpu-idle'* ]]
   rt kill c1 KILL
   wait_status c1 stopped
   rt delete c1
