@@ -743,7 +743,10 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
   _cleanup_free_ char *created = state_json(&inner, RT_STATUS_CREATED);
   if (!creating || !creating_in || !created)
     return rt_error_set(err, ENOMEM, "state");
-  if (c->hooks.prestart.n || c->hooks.create_runtime.n)
+  /* From here a hook failure (prestart, createRuntime, createContainer)
+   * destroys the container and runs poststop (lifecycle steps 3 to 5). */
+  if (c->hooks.prestart.n || c->hooks.create_runtime.n || c->hooks.create_container.n ||
+      (cr->o->mode != RT_MODE_CREATE && c->hooks.start_container.n))
     cr->hooks_started = true;
   if (hooks_run(&c->hooks.prestart, "prestart", creating, err) < 0 ||
       hooks_run(&c->hooks.create_runtime, "createRuntime", creating, err) < 0)
@@ -956,6 +959,25 @@ oci_config *saved_config(int dirfd) {
 static int kill_all(const rt_state *st, int sig, rt_error *err);
 static int wait_gone(const rt_state *st, int timeout_ms);
 
+/* A hook of start failed (startContainer, poststart): the container is
+ * stopped and destroyed, everything create made, its cgroup too, and the
+ * poststop hooks run (runtime.md lifecycle steps 7 and 9, then 12, 13). */
+static void start_failed_teardown(struct existing *ex, int pidfd, const oci_config *c,
+                                  const char *id) {
+  rt_error e;
+  syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  if (kill_all(&ex->st, SIGKILL, &e) < 0)
+    log_warn("%s", e.msg);
+  if (wait_gone(&ex->st, 10000) < 0)
+    log_warn("container %s did not die after SIGKILL", id);
+  if (ex->st.cgroup_path && cgroup_destroy(ex->st.cgroup_path, ex->st.systemd_cgroup, &e) < 0)
+    log_warn("%s", e.msg);
+  if (rt_state_dir_remove(ex->rootfd, id, &e) < 0)
+    log_warn("%s", e.msg);
+  if (c)
+    run_poststop(c, &ex->st);
+}
+
 int container_start(const char *root, const char *id, rt_error *err) {
   struct existing ex;
   int ret = -1;
@@ -1031,9 +1053,16 @@ int container_start(const char *root, const char *id, rt_error *err) {
       break;
   }
   report[got] = '\0';
-  if (got > 0 && report[0] == 'E') {
+  if (got > 0 && (report[0] == 'E' || report[0] == 'H')) {
     unlinkat(ex.dirfd, "exec.fifo", 0);
     rt_error_set(err, 0, "cannot start container %s: %s", id, report + 1);
+    if (report[0] == 'H') {
+      /* runtime.md lifecycle step 7: a startContainer hook failed: stop,
+       * destroy (step 12) and run poststop (step 13). */
+      oci_config *hc = saved_config(ex.dirfd);
+      start_failed_teardown(&ex, pidfd, hc, id);
+      oci_config_free(hc);
+    }
     goto out;
   }
   unlinkat(ex.dirfd, "exec.fifo", 0);
@@ -1048,17 +1077,7 @@ int container_start(const char *root, const char *id, rt_error *err) {
        * destroyed (step 12: everything create made, its cgroup too) and
        * the poststop hooks run (step 13). */
       rt_error_prefix(err, "cannot start container %s", id);
-      rt_error e;
-      syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-      if (kill_all(&ex.st, SIGKILL, &e) < 0)
-        log_warn("%s", e.msg);
-      if (wait_gone(&ex.st, 10000) < 0)
-        log_warn("container %s did not die after SIGKILL", id);
-      if (ex.st.cgroup_path && cgroup_destroy(ex.st.cgroup_path, ex.st.systemd_cgroup, &e) < 0)
-        log_warn("%s", e.msg);
-      if (rt_state_dir_remove(ex.rootfd, id, &e) < 0)
-        log_warn("%s", e.msg);
-      run_poststop(c, &ex.st);
+      start_failed_teardown(&ex, pidfd, c, id);
       oci_config_free(c);
       goto out;
     }

@@ -32,15 +32,19 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-/* After `rt start` opened exec.fifo: where a failure is reported to it. */
+/* After `rt start` opened exec.fifo: where a failure is reported to it,
+ * as a letter and the message: 'H' a startContainer hook failed (start
+ * then destroys the container, runtime.md lifecycle step 7), 'E' anything
+ * else (the execve: the container stays, stopped, for delete). */
 static int start_report_fd = -1;
+static char start_report_kind = 'E';
 
 static _Noreturn void init_fail(struct init_ctx *ctx, rt_error *err) {
   rt_error tmp;
   if (start_report_fd >= 0) {
     /* "E" and the message: start fails with it (its reader sees EOF only
      * when the execve closes the fifo). */
-    dprintf(start_report_fd, "E%s", err->msg);
+    dprintf(start_report_fd, "%c%s", start_report_kind, err->msg);
     _exit(1);
   }
   if (sync_send(ctx->sync_fd, SYNC_ERROR, err->msg, strlen(err->msg), -1, &tmp) < 0)
@@ -231,9 +235,11 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   }
   close(ctx->state_dirfd);
 
+  start_report_kind = 'H';
   if (run_container_hooks(ctx, &c->hooks.start_container, "startContainer", state_created,
                           &err) < 0)
     init_fail(ctx, &err);
+  start_report_kind = 'E';
 
   struct finalize_opts fo = {.preserve_fds = ctx->preserve_fds, .listen_fds = ctx->listen_fds,
                              .state_json = state_created};

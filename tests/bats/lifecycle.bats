@@ -651,6 +651,42 @@ c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_
   [ "$(cat "$BATS_TEST_TMPDIR/log")" = poststop ]
 }
 
+# Lifecycle steps 5 and 7: a failing createContainer (create) or
+# startContainer (start) hook: an error, the container stopped and
+# destroyed (step 12), and poststop (step 13). The hooks run in the
+# container's namespaces, so /bin/false is the rootfs's.
+@test "hooks: a failing createContainer or startContainer hook destroys the container and runs poststop" {
+  printf '#!/bin/sh\necho poststop >>%s/log\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/post.sh"
+  chmod +x "$BATS_TEST_TMPDIR/post.sh"
+  args sleep 100
+  cfg "c['hooks'] = {'startContainer': [{'path': '/bin/false'}], 'poststop': [{'path': '$BATS_TEST_TMPDIR/post.sh'}]}"
+  rt create --pid-file "$BATS_TEST_TMPDIR/pid" c1
+  pid=$(cat "$BATS_TEST_TMPDIR/pid")
+  cg=$(awk -F: '$2 == "pids" {print $3}' /proc/$pid/cgroup)
+  [ -d "/sys/fs/cgroup/pids$cg" ]
+  [ ! -e "$BATS_TEST_TMPDIR/log" ]
+  run rt start c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"startContainer"* ]]
+  [ ! -e "$ROOT/c1" ]
+  [ ! -d "/sys/fs/cgroup/pids$cg" ]
+  [ "$(cat "$BATS_TEST_TMPDIR/log")" = poststop ]
+  rm "$BATS_TEST_TMPDIR/log"
+  run rt run c2
+  [ "$status" -ne 0 ]
+  [ ! -e "$ROOT/c2" ]
+  [ ! -d /sys/fs/cgroup/pids/c2 ]
+  [ "$(cat "$BATS_TEST_TMPDIR/log")" = poststop ]
+  rm "$BATS_TEST_TMPDIR/log"
+  cfg "c['hooks'] = {'createContainer': [{'path': '/bin/false'}], 'poststop': [{'path': '$BATS_TEST_TMPDIR/post.sh'}]}"
+  run rt create c3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"createContainer"* ]]
+  [ ! -e "$ROOT/c3" ]
+  [ ! -d /sys/fs/cgroup/pids/c3 ]
+  [ "$(cat "$BATS_TEST_TMPDIR/log")" = poststop ]
+}
+
 @test "hooks: a hook past its timeout is killed and fails the create" {
   cfg "c['hooks'] = {'prestart': [{'path': '/bin/sleep', 'args': ['sleep', '30'], 'timeout': 1}]}"
   SECONDS=0
