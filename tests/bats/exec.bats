@@ -124,17 +124,27 @@ EOF
   [[ "${lines[1]}" == *100000* ]]
 }
 
-@test "exec: 100 concurrent execs all succeed and leave no zombie" {
+@test "exec: 100 concurrent execs all succeed and leave no zombie, process or fd" {
   start_c1
+  init=$(rt state c1 | json_field pid)
+  fds_before=$(ls /proc/$init/fd | wc -l)
+  ours_before=$(ls /proc/self/fd | wc -l)
   for i in $(seq 100); do
-    rt exec c1 true &
+    rt exec c1 sh -c 'exit 0' &
   done
   fails=0
   for j in $(jobs -p); do wait "$j" || fails=$((fails + 1)); done
   [ "$fails" -eq 0 ]
-  init=$(rt state c1 | json_field pid)
-  zombies=$(ps -eo stat,ppid | awk -v p="$init" '$1 ~ /Z/ && $2 == p' | wc -l)
+  # no zombie anywhere under the container's processes or ours
+  zombies=$(ps -eo stat,ppid | awk -v p="$init" -v me="$$" '$1 ~ /Z/ && ($2 == p || $2 == me)' | wc -l)
   [ "$zombies" -eq 0 ]
+  # nothing but the init is left in the container (its cgroup lists it alone)
+  [ "$(rt ps c1 | tail -n +2 | wc -l)" -eq 1 ]
+  # the init's fds are what they were; rt exec held none of ours open
+  [ "$(ls /proc/$init/fd | wc -l)" -eq "$fds_before" ]
+  [ "$(ls /proc/self/fd | wc -l)" -eq "$ours_before" ]
+  # no rt exec is left on the host
+  [ -z "$(pgrep -f "$RT --root $ROOT exec" || true)" ]
 }
 
 @test "exec: signals to rt exec reach the process" {
