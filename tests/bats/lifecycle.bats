@@ -716,6 +716,33 @@ c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_
   grep -q '^33 101' "$BATS_TEST_TMPDIR/tty.out"
 }
 
+# rt run (and exec -t) in the foreground without --console-socket: rt
+# proxies its own terminal to the container's pty: raw mode, the window
+# size at start and on SIGWINCH, the exit status.
+@test "terminal: a foreground run proxies rt's terminal, its size and a resize" {
+  cfg "c['process']['terminal'] = True"
+  args sh -c 'tty; stty size; sleep 1.5; stty size; exit 3'
+  run python3 "$BATS_TEST_DIRNAME/helpers/winch-run.py" 20 24 80 0.7 30 100 "$RT" --root "$ROOT" run c1
+  echo "$output" >&3
+  [ "$status" -eq 3 ]
+  [[ "${lines[0]}" == /dev/pts/* ]]
+  [ "${lines[1]}" = "24 80" ]
+  [ "${lines[2]}" = "30 100" ]
+  [ ! -e "$ROOT/c1" ]
+}
+
+@test "terminal: exec -t in the foreground proxies rt's terminal" {
+  args sleep 100
+  rt run -d c1
+  wait_status c1 running
+  run python3 "$BATS_TEST_DIRNAME/../clients/pty-run.py" 20 "$RT" --root "$ROOT" exec -t c1 sh -c 'tty; stty size; exit 4'
+  echo "$output" >&3
+  rt delete --force c1
+  [ "$status" -eq 4 ]
+  [[ "${lines[0]}" == /dev/pts/* ]]
+  [ "${lines[1]}" = "24 80" ]
+}
+
 @test "terminal: a detached terminal container without --console-socket is refused" {
   cfg "c['process']['terminal'] = True"
   run rt create --bundle "$BUNDLE" c1
