@@ -98,6 +98,32 @@ EOF
   [ "${lines[1]}" = /bin/busybox ]
 }
 
+@test "exec: --no-new-privs, --preserve-fds, and --process-label/--apparmor without the LSM" {
+  cfg "c['process']['noNewPrivileges'] = False"
+  start_c1
+  run rt exec c1 sh -c 'grep NoNewPrivs /proc/self/status'
+  [[ "$output" == *"NoNewPrivs:"*"0" ]]
+  run rt exec --no-new-privs c1 sh -c 'grep NoNewPrivs /proc/self/status'
+  [[ "$output" == *"NoNewPrivs:"*"1" ]]
+  # fds 3 and 4 of rt pass through, 5 does not (the 5 ls lists is its own
+  # directory's)
+  echo hello-fd3 >"$BATS_TEST_TMPDIR/f3"
+  run rt exec --preserve-fds 2 c1 sh -c 'cat <&3; ls /proc/self/fd' 3<"$BATS_TEST_TMPDIR/f3" 4</dev/null 5</dev/null
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = hello-fd3 ]
+  [ "${lines[*]:1}" = "0 1 2 3 4 5" ]
+  if ! { [ -d /sys/fs/selinux ] && [ -e /sys/fs/selinux/enforce ]; }; then
+    run rt exec --process-label system_u:system_r:container_t:s0 c1 true
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"selinuxLabel"*"SELinux"* ]]
+  fi
+  if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+    run rt exec --apparmor unconfined c1 true
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"apparmorProfile"*"AppArmor"* ]]
+  fi
+}
+
 @test "exec: into a stopped container is an error" {
   args true
   rt run -d c1
