@@ -1,8 +1,24 @@
 #include "config.h"
 #include "util/dl.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
+
+#ifdef RT_STATIC
+
+/* --enable-static: the libraries are linked in; the table takes them. */
+int rt_dl_load(struct rt_dl_lib *lib, rt_error *err) {
+  (void)err;
+  if (lib->state == 0) {
+    for (size_t i = 0; i < lib->nsyms; i++)
+      *lib->syms[i].slot = lib->syms[i].linked;
+    lib->state = 1;
+  }
+  return 0;
+}
+
+#else
+
+#include <dlfcn.h>
 
 int rt_dl_load(struct rt_dl_lib *lib, rt_error *err) {
   if (lib->state == 0) {
@@ -37,3 +53,5 @@ int rt_dl_load(struct rt_dl_lib *lib, rt_error *err) {
   }
   return 0;
 }
+
+#endif

@@ -16,10 +16,17 @@
 struct rt_dl_sym {
   const char *name;
   void **slot;
+  void *linked; /* --enable-static: the function itself, linked in */
 };
 
-/* The RT_DL_SYM(table, fn) entry for a slot named like the function. */
-#define RT_DL_SYM(table, fn) {#fn, (void **)&(table).fn}
+/* The RT_DL_SYM(table, fn) entry for a slot named like the function. A
+ * static rt (--enable-static, RT_STATIC) cannot dlopen: the libraries are
+ * linked in and the table takes the functions' addresses instead. */
+#ifdef RT_STATIC
+#define RT_DL_SYM(table, fn) {#fn, (void **)&(table).fn, (void *)fn}
+#else
+#define RT_DL_SYM(table, fn) {#fn, (void **)&(table).fn, NULL}
+#endif
 
 struct rt_dl_lib {
   const char *soname;         /* "libselinux.so.1" */

@@ -267,8 +267,13 @@ c.setdefault('linux', {})['mountLabel'] = 'system_u:object_r:container_file_t:s0
   maps=$(cat "/proc/$rtpid/maps")
   rt kill c1 KILL
   wait "$rtpid" || true
-  grep -q 'libc\.so' <<<"$maps"
-  ! grep -E 'libselinux|libapparmor|libsystemd|libgcrypt|libpcre2' <<<"$maps"
+  if file -L "$RT" | grep -q 'static-pie linked'; then
+    # --enable-static: no shared object at all
+    ! grep -E '\.so' <<<"$maps"
+  else
+    grep -q 'libc\.so' <<<"$maps"
+    ! grep -E 'libselinux|libapparmor|libsystemd|libgcrypt|libpcre2' <<<"$maps"
+  fi
   if [ -d /sys/fs/selinux ] && [ -e /sys/fs/selinux/enforce ]; then
     skip "SELinux is enabled on this host (its labels are the VM lane's)"
   fi
