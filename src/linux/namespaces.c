@@ -9,6 +9,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -227,4 +228,12 @@ bool ns_join_before_clone(const oci_linux *l) {
       return true;
   }
   return false;
+}
+
+bool ns_is_own(const char *path, const char *type) {
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/ns/%s", ns_proc_name(type));
+  struct stat a, b;
+  return stat(path, &a) == 0 && stat(self, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
 }

@@ -31,6 +31,9 @@ int ns_join_paths(const oci_linux *l, rt_error *err);
  * namespace beside other namespaces joined by path (from inside it, rt
  * could not join namespaces the host's user namespace owns). */
 bool ns_join_before_clone(const oci_linux *l);
+/* Whether the namespace at path is the caller's own one of that type (same
+ * device and inode as /proc/self/ns/<type>). */
+bool ns_is_own(const char *path, const char *type);
 /* Open a namespace path and check its type; returns an fd. */
 int ns_open_path(const char *path, int flag, const char *field, rt_error *err);
 

@@ -72,11 +72,19 @@ int proc_check_sysctl(const oci_config *c, rt_error *err) {
                           "config.json: .linux.sysctl[\"%s\"]: not a namespaced sysctl; it "
                           "would change the host",
                           key);
-    if (!ns_find(l, ns))
+    const oci_namespace *entry = ns_find(l, ns);
+    if (!entry)
       return rt_error_set(err, 0,
                           "config.json: .linux.sysctl[\"%s\"]: needs a %s namespace in "
                           ".linux.namespaces",
                           key, ns);
+    /* A namespace joined by path that is rt's own (the host's): the sysctl
+     * would change the host after all (runc refuses it too). */
+    if (entry->path && *entry->path && ns_is_own(entry->path, ns))
+      return rt_error_set(err, 0,
+                          "config.json: .linux.sysctl[\"%s\"]: the %s namespace at %s is the "
+                          "host's; the sysctl would change the host",
+                          key, ns, entry->path);
     if (strstr(key, "..") || strchr(key, '/'))
       return rt_error_set(err, 0, "config.json: .linux.sysctl[\"%s\"]: invalid name", key);
   }

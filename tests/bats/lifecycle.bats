@@ -312,6 +312,15 @@ teardown() { lc_teardown; }
   run rt run c2
   [ "$status" -ne 0 ]
   [[ "$output" == *'sysctl["vm.swappiness"]'* ]]
+  # a net.* sysctl with the host's own network namespace joined by path
+  cfg "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}
+c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network'] + [{'type': 'network', 'path': '/proc/$$/ns/net'}]"
+  before=$(cat /proc/sys/net/ipv4/ip_forward)
+  run rt run c3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"sysctl[\"net.ipv4.ip_forward\"]: the network namespace at /proc/$$/ns/net is the host"* ]]
+  [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$before" ]
+  [ ! -e "$ROOT/c3" ]
 }
 
 @test "config: root.readonly makes / read-only" {
