@@ -1935,6 +1935,30 @@ static void check_personality(void) {
   }
 }
 
+/* config-linux.md memoryPolicy: the process's NUMA policy (get_mempolicy)
+ * is the mode, with the nodes given. */
+static void check_memory_policy(void) {
+  json *m = jpath(cfg, "linux", "memoryPolicy", NULL);
+  if (!m)
+    return;
+  const char *mode = jstr(jget(m, "mode"));
+  const char *const modes[] = {"MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE",
+                               "MPOL_LOCAL", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"};
+  int want = -1;
+  for (int i = 0; mode && i < (int)(sizeof modes / sizeof *modes); i++)
+    if (!strcmp(mode, modes[i]))
+      want = i;
+  int got = -1;
+  unsigned long mask[16] = {0};
+  long r = syscall(SYS_get_mempolicy, &got, mask, sizeof mask * 8, NULL, 0UL);
+  /* the mode's flag bits (MPOL_F_STATIC_NODES, ...) come back in got */
+  check(r == 0 && (got & 0xff) == want, D("get_mempolicy: %ld, mode %d", r, got),
+        "linux.memoryPolicy.mode %s", mode ? mode : "?");
+  const char *nodes = jstr(jget(m, "nodes"));
+  if (nodes && !strcmp(nodes, "0"))
+    check(r == 0 && mask[0] == 1, D("nodemask %#lx", mask[0]), "linux.memoryPolicy.nodes 0");
+}
+
 static void check_sched_io(void) {
   json *io = jpath(cfg, "process", "ioPriority", NULL);
   if (io) {
@@ -2021,6 +2045,7 @@ int main(int argc, char **argv) {
   check_seccomp();
   check_time();
   check_personality();
+  check_memory_policy();
   check_sched_io();
 
   printf("1..%d\n", tap_n);

@@ -642,6 +642,12 @@ def v_seccomp(b):
     }
 
 
+@variant("memory-policy")
+def v_memory_policy(b):
+    # node 0 exists on every host; BIND and INTERLEAVE both show in get_mempolicy
+    b.linux["memoryPolicy"] = {"mode": "MPOL_INTERLEAVE", "nodes": "0"}
+
+
 @variant("personality")
 def v_personality(b):
     b.linux["personality"] = {"domain": "LINUX32"}
