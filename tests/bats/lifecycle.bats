@@ -581,6 +581,40 @@ c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}
   [ "${lines[9]}" = pts/ptmx ]
 }
 
+# config-linux.md devices: in a user namespace mknod is not allowed; rt
+# bind-mounts the host's device node at the path instead (as runc), so the
+# node is the host's, with its type and numbers.
+@test "/dev: linux.devices in a user namespace are bind-mounted from the host" {
+  [ -c /dev/net/tun ] || skip "no /dev/net/tun on this host"
+  chmod 755 "$BATS_RUN_TMPDIR" "$(dirname "$BATS_FILE_TMPDIR")" "$BATS_FILE_TMPDIR" "$BATS_TEST_TMPDIR"
+  cfg "c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['devices'] = [{'path': '/dev/net/tun', 'type': 'c', 'major': 10, 'minor': 200}]"
+  args sh -c 'stat -c "%n %F %t:%T" /dev/net/tun; grep -c " /dev/net/tun " /proc/self/mountinfo'
+  run rt run c1
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "/dev/net/tun character special file a:c8" ]
+  [ "${lines[1]}" = 1 ]
+}
+
+# An overlay mount from the config (mount(8)'s data options).
+@test "mounts: an overlay from the config, writes landing in its upperdir" {
+  d=$BATS_TEST_TMPDIR/ov
+  mkdir -p "$d/lower" "$d/upper" "$d/work"
+  echo from-lower >"$d/lower/f"
+  cfg "c['mounts'].append({'destination': '/ov', 'type': 'overlay', 'source': 'overlay',
+  'options': ['lowerdir=$d/lower', 'upperdir=$d/upper', 'workdir=$d/work']})"
+  args sh -c 'cat /ov/f; echo new >/ov/g; grep " /ov " /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f1'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = from-lower ]
+  [ "${lines[1]}" = overlay ]
+  [ "$(cat "$d/upper/g")" = new ]
+  [ ! -e "$d/lower/g" ]
+}
+
 @test "hooks: every kind runs in order with the state on stdin" {
   log="$BATS_TEST_TMPDIR/hooks.log"
   hook="$BATS_TEST_TMPDIR/hook.sh"
