@@ -64,6 +64,18 @@ teardown() { lc_teardown; }
   [ "$status" -ne 0 ]
 }
 
+# rt run is a child subreaper (as runc): without a pid namespace, what a
+# container process orphans is reparented to rt, which reaps it.
+@test "run: orphans of the container are reparented to rt and reaped" {
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']; c['root']['readonly'] = False"
+  args sh -c '(sleep 0.5 & echo $! >/tmp/orphan); sleep 0.2; awk "/^PPid/ {print \$2}" /proc/$(cat /tmp/orphan)/status; sleep 0.8; [ -e /proc/$(cat /tmp/orphan) ] && echo not-reaped || echo reaped'
+  "$RT" --root "$ROOT" run c1 >"$BATS_TEST_TMPDIR/out" &
+  rtpid=$!
+  wait "$rtpid"
+  [ "$(head -1 "$BATS_TEST_TMPDIR/out")" = "$rtpid" ]
+  [ "$(tail -1 "$BATS_TEST_TMPDIR/out")" = reaped ]
+}
+
 @test "run --detach returns while the process runs" {
   args sleep 100
   rt run --detach --pid-file "$BATS_TEST_TMPDIR/pid" c1
