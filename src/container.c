@@ -663,6 +663,10 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       .state_dirfd = init_dirfd,
       .new_userns = ns_is_new(l, "user"),
       .userns = ns_find(l, "user") != NULL,
+      /* mknod needs the initial user namespace: in any other (a new one,
+       * or the one rt itself runs in, as under rootless podman) device
+       * nodes are bind-mounted from the host, as runc does. */
+      .bind_devices = ns_find(l, "user") != NULL || ns_running_in_userns(),
       .new_cgroupns = ns_is_new(l, "cgroup"),
       .new_mountns = ns_is_new(l, "mount"),
       .no_pivot = cr->o->no_pivot,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "linux/namespaces.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -45,15 +46,20 @@ static bool rootless_mode(const char *flag) {
     return true;
   if (strcmp(flag, "false") == 0)
     return false;
+  return geteuid() != 0 || ns_running_in_userns();
+}
+
+/* runc's rule for its default --root: $XDG_RUNTIME_DIR for an unprivileged
+ * user, and for uid 0 in a user namespace unless $USER is root (rootless
+ * podman runs its runtime so, and passes no --root); the real root keeps
+ * /run even with an XDG_RUNTIME_DIR of /run/user/0. */
+static bool honour_xdg_runtime_dir(void) {
   if (geteuid() != 0)
     return true;
-  FILE *f = fopen("/proc/self/uid_map", "re");
-  if (!f)
+  if (!ns_running_in_userns())
     return false;
-  unsigned long a, b, n;
-  bool identity = fscanf(f, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295UL;
-  fclose(f);
-  return !identity;
+  const char *user = getenv("USER");
+  return !user || strcmp(user, "root") != 0;
 }
 
 static void print_version(void) {
@@ -117,12 +123,12 @@ int main(int argc, char **argv) {
     return 1;
   }
   g.is_rootless = rootless_mode(g.rootless);
-  /* Without --root: /run/rt, or for an unprivileged user
-   * $XDG_RUNTIME_DIR/rt, as runc uses $XDG_RUNTIME_DIR/runc. */
+  /* Without --root: /run/rt, or $XDG_RUNTIME_DIR/rt as runc uses
+   * $XDG_RUNTIME_DIR/runc (see honour_xdg_runtime_dir). */
   _cleanup_free_ char *xdg_root = NULL;
   if (!g.root) {
     const char *xdg = getenv("XDG_RUNTIME_DIR");
-    if (geteuid() != 0 && xdg && *xdg && asprintf(&xdg_root, "%s/rt", xdg) > 0)
+    if (xdg && *xdg && honour_xdg_runtime_dir() && asprintf(&xdg_root, "%s/rt", xdg) > 0)
       g.root = xdg_root;
     else
       g.root = "/run/rt";

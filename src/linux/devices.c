@@ -53,9 +53,20 @@ static int make_device(int rootfd, const char *path, char type, unsigned major, 
     return rt_error_prefix(err, "%s", field);
   mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
   if (userns && type != 'p') {
-    /* mknod is not allowed in a user namespace: bind the host's device node. */
-    int f = openat(dir, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (f < 0 && errno != EISDIR)
+    /* mknod is not allowed in a user namespace: bind the host's device node
+     * (as runc). One that is there already (podman --privileged binds the
+     * host's /dev) is left as it is; whatever else is there becomes the
+     * mount point, never opened (a device node opened for writing could be
+     * anything); a missing one is made as an empty file. */
+    struct stat st;
+    if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if ((st.st_mode & S_IFMT) == fmt && st.st_rdev == makedev(major, minor))
+        return 0;
+      if (S_ISLNK(st.st_mode) && unlinkat(dir, base, 0) < 0)
+        return rt_error_set(err, errno, "%s: replace the symlink at %s", field, path);
+    }
+    int f = openat(dir, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (f < 0 && errno != EEXIST)
       return rt_error_set(err, errno, "%s: create %s", field, path);
     if (f >= 0)
       close(f);
@@ -82,6 +93,9 @@ static int make_device(int rootfd, const char *path, char type, unsigned major, 
   }
   if (mknodat(dir, base, fmt | (perm & 07777), makedev(major, minor)) < 0 && errno != EEXIST)
     return rt_error_set(err, errno, "%s: mknod %s", field, path);
+  if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & 07777) == (perm & 07777) &&
+      st.st_uid == uid && st.st_gid == gid)
+    return 0; /* e.g. the host's node, bound in by the caller */
   if (fchmodat(dir, base, perm & 07777, 0) < 0)
     return rt_error_set(err, errno, "%s: chmod %s", field, path);
   if (fchownat(dir, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)

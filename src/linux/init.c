@@ -137,6 +137,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
       .bundle = ctx->bundle,
       .rootfs = ctx->rootfs,
       .userns = ctx->userns,
+      .bind_devices = ctx->bind_devices,
       .new_cgroupns = ctx->new_cgroupns,
       .no_pivot = ctx->no_pivot,
       .devnull_fd = ctx->devnull_fd,

@@ -14,6 +14,7 @@ struct init_ctx {
   int state_dirfd;    /* the container's state directory (exec.fifo) */
   bool new_userns;    /* a new user namespace: wait for the id maps */
   bool userns;        /* new or joined */
+  bool bind_devices;  /* device nodes are bind-mounted from the host (no mknod) */
   bool joined_paths;  /* the namespaces given by path were joined before clone3 */
   bool new_cgroupns;
   bool new_mountns;

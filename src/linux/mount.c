@@ -451,7 +451,7 @@ int rootfs_prepare(struct rootfs_ctx *ctx, rt_error *err) {
   for (size_t i = 0; i < c->n_mounts; i++)
     if (mount_one(ctx, rootfd, &c->mounts[i], i, err) < 0)
       return -1;
-  if (devices_setup(rootfd, c, ctx->userns, err) < 0)
+  if (devices_setup(rootfd, c, ctx->bind_devices, err) < 0)
     return -1;
   /* A missing process.cwd is created (0755), as runc does, inside the rootfs
    * and never through a symlink out of it. */

@@ -34,6 +34,7 @@ struct rootfs_ctx {
   const char *bundle;   /* absolute bundle dir, for relative bind sources */
   char *rootfs;         /* absolute, cleaned root.path */
   bool userns;          /* in a new or joined user namespace */
+  bool bind_devices;    /* no mknod: bind the host's device nodes */
   bool new_cgroupns;
   bool no_pivot;
   int devnull_fd;       /* the host's /dev/null (O_PATH), kept for masking */

@@ -237,3 +237,25 @@ bool ns_is_own(const char *path, const char *type) {
   return stat(path, &a) == 0 && stat(self, &b) == 0 && a.st_dev == b.st_dev &&
          a.st_ino == b.st_ino;
 }
+
+bool ns_running_in_userns(void) {
+  static int cached = -1;
+  if (cached < 0) {
+    char buf[256] = "";
+    int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+      close(fd);
+    /* The initial user namespace maps all 2^32 - 1 ids onto themselves, in
+     * one line. */
+    unsigned long inner, outer, count;
+    int used = 0;
+    bool identity = n > 0 && sscanf(buf, "%lu %lu %lu%n", &inner, &outer, &count, &used) == 3 &&
+                    inner == 0 && outer == 0 && count == 4294967295UL;
+    const char *rest = buf + used;
+    while (identity && (*rest == '\n' || *rest == ' '))
+      rest++;
+    cached = !(identity && *rest == '\0');
+  }
+  return cached;
+}

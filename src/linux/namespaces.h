@@ -31,6 +31,10 @@ int ns_join_paths(const oci_linux *l, rt_error *err);
  * namespace beside other namespaces joined by path (from inside it, rt
  * could not join namespaces the host's user namespace owns). */
 bool ns_join_before_clone(const oci_linux *l);
+/* Whether rt itself runs in a user namespace other than the initial one
+ * (rootless podman runs its runtime as uid 0 in one): /proc/self/uid_map is
+ * not the identity map of all ids. */
+bool ns_running_in_userns(void);
 /* Whether the namespace at path is the caller's own one of that type (same
  * device and inode as /proc/self/ns/<type>). */
 bool ns_is_own(const char *path, const char *type);

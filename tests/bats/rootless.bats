@@ -85,3 +85,27 @@ as_user() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"--rootless"* ]]
 }
+
+# Rootless podman runs its runtime as uid 0 inside a user namespace it made
+# (mapped to the user), with a config that has no user namespace of its own
+# and no --root. As runc: the state goes under $XDG_RUNTIME_DIR (uid 0, but
+# in a user namespace and $USER is not root), and device nodes, which mknod
+# cannot make outside the initial user namespace, are bind-mounted from the
+# host.
+@test "rootless: root of a user namespace without --root, config without one: XDG state, bound devices" {
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'user']
+c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)"
+  args sh -c 'id -u; stat -c "%t:%T %F" /dev/null /dev/zero /dev/tty; grep -c " /dev/null " /proc/self/mountinfo'
+  run setpriv --reuid="$UID_RL" --regid="$UID_RL" --clear-groups \
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin USER=rtuser XDG_RUNTIME_DIR="$XDG" \
+    unshare --user --map-root-user -- "$RT" run --bundle "$BUNDLE" rl9
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = "1:3 character special file" ]
+  [ "${lines[2]}" = "1:5 character special file" ]
+  [ "${lines[3]}" = "5:0 character special file" ]
+  [ "${lines[4]}" = 1 ]
+  # the state went under $XDG_RUNTIME_DIR (and was removed at the end)
+  [ -d "$XDG/rt" ]
+}

@@ -7,7 +7,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 RT=${RT:-$(cd "$here/../.." && pwd)/build/rt}
 status=0
-for client in "$here"/containerd.sh "$here"/podman.sh "$here"/docker.sh; do
+# podman-rootless.sh: podman run by a temporary unprivileged user (wants uidmap).
+for client in "$here"/containerd.sh "$here"/podman.sh "$here"/podman-rootless.sh "$here"/docker.sh; do
   for rt in "$RT" ${CONTROL_RUNTIME:-/usr/bin/runc}; do
     [ -x "$rt" ] || continue
     RUNTIME=$rt timeout -k 30 ${CLIENT_TIMEOUT:-600} "$client"
