@@ -196,10 +196,14 @@ int cg_v2_enable(const struct cg_ctx *x, const char *mnt, const oci_resources *r
 /* ---- memory ---- */
 
 /* memory.swap.max is swap alone where the OCI value is memory+swap (runc). */
-static int swap_value(const struct cg_ctx *x, const oci_memory *m, bool *set, char *buf,
-                      size_t len) {
+static int swap_value(const struct cg_ctx *x, const char *dir, const oci_memory *m, bool *set,
+                      char *buf, size_t len) {
   *set = false;
   int64_t limit = m->has_limit ? m->limit : 0, swap = m->has_swap ? m->swap : 0;
+  /* rt update --memory-swap alone: memory+swap against the limit in force. */
+  uint64_t cur;
+  if (x->update && m->has_swap && !m->has_limit && cg_read_u64(dir, "memory.max", &cur) == 0)
+    limit = cur == UINT64_MAX ? -1 : (int64_t)cur;
   if (limit == -1 && !m->has_swap) {
     *set = true;
     snprintf(buf, len, "max");
@@ -253,7 +257,7 @@ static int v2_memory(const struct cg_ctx *x, const char *dir, const oci_memory *
     return 0;
   char buf[64];
   bool set_swap;
-  if (swap_value(x, m, &set_swap, buf, sizeof buf) < 0 || check_before_update(x, dir, m) < 0)
+  if (swap_value(x, dir, m, &set_swap, buf, sizeof buf) < 0 || check_before_update(x, dir, m) < 0)
     return -1;
   if (set_swap) {
     if (!cg_file_exists(dir, "memory.swap.max")) {

@@ -102,6 +102,38 @@ run_detached() {
   [ ! -e "/sys/fs/cgroup/pids$CGPATH" ] && [ ! -e "/sys/fs/cgroup$CGPATH" ]
 }
 
+# More of config-linux.md's resources, read back on this host's kind of
+# hierarchy: block I/O throttling of a real disk, memory+swap, swappiness,
+# the OOM killer switch (v1), CPU burst and idle.
+@test "resources: blockIO throttles, memory swap/swappiness/disableOOMKiller, cpu burst and idle" {
+  disk=$(for d in /sys/block/*; do case $(basename "$d") in loop*|zram*|ram*) ;; *) cat "$d/dev"; break ;; esac; done)
+  [ -n "$disk" ] || skip "no block device"
+  maj=${disk%:*} min=${disk#*:}
+  args sleep 100
+  res "c['linux']['resources'].update({
+  'blockIO': {'throttleReadBpsDevice': [{'major': $maj, 'minor': $min, 'rate': 1048576}],
+              'throttleWriteIOPSDevice': [{'major': $maj, 'minor': $min, 'rate': 300}]},
+  'memory': {'limit': 67108864, 'swap': 134217728, 'swappiness': 10, 'disableOOMKiller': True},
+  'cpu': {'quota': 50000, 'period': 100000, 'burst': 20000, 'idle': 1}})"
+  run_detached
+  if [ "$CG_MODE" = v2 ]; then
+    grep -q "^$disk rbps=1048576 wbps=max riops=max wiops=300" <(cg_file x x io.max)
+    [ "$(cg_file x x memory.swap.max)" = 67108864 ]
+    [ "$(cg_file x x cpu.max.burst)" = 20000 ]
+  else
+    [ "$(cg_file blkio blkio.throttle.read_bps_device x)" = "$disk 1048576" ]
+    [ "$(cg_file blkio blkio.throttle.write_iops_device x)" = "$disk 300" ]
+    [ "$(cg_file memory memory.memsw.limit_in_bytes x)" = 134217728 ]
+    [ "$(cg_file memory memory.swappiness x)" = 10 ]
+    grep -qx 'oom_kill_disable 1' <(cg_file memory memory.oom_control x)
+    [ "$(cg_file cpu cpu.cfs_burst_us x)" = 20000 ]
+  fi
+  [ "$(cg_file cpu cpu.idle cpu.idle)" = 1 ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+}
+
 @test "resources: a value the kernel rejects fails create, naming the field and the file" {
   res "c['linux']['resources']['cpu'] = {'cpus': '999'}"
   run rt create --bundle "$BUNDLE" c1
