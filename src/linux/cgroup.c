@@ -881,7 +881,7 @@ static const oci_device_cgroup default_rules[] = {
 
 /* The device rules at create: the config's, then the defaults. Strings are
  * borrowed. */
-static oci_device_cgroup *create_rules(const oci_resources *r, size_t *n) {
+oci_device_cgroup *cg_create_rules(const oci_resources *r, size_t *n) {
   size_t nr = r ? r->n_devices : 0;
   oci_device_cgroup *v = calloc(nr + ARRAY_SIZE(default_rules) + 1, sizeof *v);
   if (!v)
@@ -976,7 +976,7 @@ struct create_res {
 static int create_res_init(const oci_config *c, struct create_res *cr, rt_error *err) {
   const oci_resources *given = c && c->linux_ ? c->linux_->resources : NULL;
   cr->eff = given ? *given : (oci_resources){0};
-  cr->rules = create_rules(given, &cr->eff.n_devices);
+  cr->rules = cg_create_rules(given, &cr->eff.n_devices);
   if (!cr->rules)
     return rt_error_set(err, ENOMEM, "cgroup device rules");
   cr->eff.devices = cr->rules;

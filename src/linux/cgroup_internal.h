@@ -70,6 +70,10 @@ int cg_remove(const char *mnt, const char *rel, rt_error *err);
  * system has no xattrs, as runc removes what it joins). */
 bool cg_is_ours(const char *dir);
 
+/* The device rules applied at create: the config's, then runc's defaults
+ * (malloc'd array, strings borrowed from r). */
+oci_device_cgroup *cg_create_rules(const oci_resources *r, size_t *n);
+
 /* v1: apply every resource into the per-controller directories of x->rel. */
 int cg_v1_apply(const struct cg_ctx *x, const oci_resources *r);
 /* v1: a new cpuset directory starts empty; copy cpus and mems from the parent. */

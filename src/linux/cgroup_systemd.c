@@ -131,6 +131,7 @@ static struct {
   __typeof__(sd_bus_process) *sd_bus_process;
   __typeof__(sd_bus_match_signal) *sd_bus_match_signal;
   __typeof__(sd_bus_call_method) *sd_bus_call_method;
+  __typeof__(sd_bus_message_append_array) *sd_bus_message_append_array;
 } sdb;
 
 static const struct rt_dl_sym sdb_syms[] = {
@@ -149,6 +150,7 @@ static const struct rt_dl_sym sdb_syms[] = {
     RT_DL_SYM(sdb, sd_bus_process),
     RT_DL_SYM(sdb, sd_bus_match_signal),
     RT_DL_SYM(sdb, sd_bus_call_method),
+    RT_DL_SYM(sdb, sd_bus_message_append_array),
 };
 
 static struct rt_dl_lib sdb_lib = {"libsystemd.so.0", sdb_syms,
@@ -169,6 +171,7 @@ static struct rt_dl_lib sdb_lib = {"libsystemd.so.0", sdb_syms,
 #define sd_bus_process (*sdb.sd_bus_process)
 #define sd_bus_match_signal (*sdb.sd_bus_match_signal)
 #define sd_bus_call_method (*sdb.sd_bus_call_method)
+#define sd_bus_message_append_array (*sdb.sd_bus_message_append_array)
 
 static void bus_unrefp(sd_bus **b) {
   if (*b)
@@ -198,30 +201,242 @@ static uint64_t quota_per_sec(int64_t quota, uint64_t period) {
   return q;
 }
 
-/* The limits systemd itself knows, as unit properties. */
+/* "0-3,7" as systemd's CPU or NUMA-node bitmask (byte i, bit j: 8i+j). */
+static int list_to_mask(const char *list, uint8_t *mask, size_t cap, size_t *len) {
+  memset(mask, 0, cap);
+  *len = 0;
+  const char *p = list;
+  while (*p) {
+    char *end;
+    unsigned long a = strtoul(p, &end, 10), b = a;
+    if (end == p)
+      return -1;
+    if (*end == '-') {
+      p = end + 1;
+      b = strtoul(p, &end, 10);
+      if (end == p || b < a)
+        return -1;
+    }
+    if (b >= cap * 8)
+      return -1;
+    for (unsigned long i = a; i <= b; i++)
+      mask[i / 8] |= (uint8_t)(1u << (i % 8));
+    if (b / 8 + 1 > *len)
+      *len = b / 8 + 1;
+    if (*end == ',')
+      end++;
+    else if (*end)
+      return -1;
+    p = end;
+  }
+  return 0;
+}
+
+static int append_mask(sd_bus_message *m, const char *name, const char *list) {
+  uint8_t mask[128];
+  size_t len;
+  if (list_to_mask(list, mask, sizeof mask, &len) < 0)
+    return 0; /* the cgroupfs code names the field with the error */
+  int r = sd_bus_message_open_container(m, 'r', "sv");
+  if (r >= 0)
+    r = sd_bus_message_append(m, "s", name);
+  if (r >= 0)
+    r = sd_bus_message_open_container(m, 'v', "ay");
+  if (r >= 0)
+    r = sd_bus_message_append_array(m, 'y', mask, len);
+  if (r >= 0)
+    r = sd_bus_message_close_container(m);
+  if (r >= 0)
+    r = sd_bus_message_close_container(m);
+  return r;
+}
+
+/* linux.resources.unified keys that systemd has a property for (runc's
+ * list): systemd would otherwise put them back to its own value on its next
+ * reload or property change. The cgroupfs code writes every key anyway. */
+static int append_unified(sd_bus_message *m, const oci_map *u) {
+  static const struct {
+    const char *key, *prop;
+  } map[] = {{"memory.high", "MemoryHigh"}, {"memory.low", "MemoryLow"},
+             {"memory.min", "MemoryMin"},   {"memory.max", "MemoryMax"},
+             {"memory.swap.max", "MemorySwapMax"}, {"pids.max", "TasksMax"},
+             {"cpu.weight", "CPUWeight"},   {"io.weight", "IOWeight"}};
+  int ret = 0;
+  for (size_t i = 0; ret >= 0 && i < u->n; i++)
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
+      if (strcmp(u->keys[i], map[k].key) != 0)
+        continue;
+      const char *v = u->values[i];
+      char *end = NULL;
+      uint64_t n = strcmp(v, "max") == 0 ? UINT64_MAX : strtoull(v, &end, 10);
+      /* io.weight may be "default 100": only plain numbers are passed on. */
+      if (n != UINT64_MAX && (!end || end == v || *end))
+        break;
+      ret = sd_bus_message_append(m, "(sv)", map[k].prop, "t", n);
+      break;
+    }
+  return ret;
+}
+
+/* The limits systemd itself knows, as unit properties, so that systemd
+ * (on a daemon-reload, say) sets what rt set, not its defaults. */
 static int append_limits(sd_bus_message *m, const oci_resources *r, bool v2) {
   int ret = 0;
   if (!r)
     return 0;
   const oci_memory *mem = r->memory;
-  if (mem && mem->has_limit && mem->limit > 0)
+  if (mem && mem->has_limit && mem->limit != 0)
     ret = sd_bus_message_append(m, "(sv)", v2 ? "MemoryMax" : "MemoryLimit", "t",
-                                (uint64_t)mem->limit);
+                                mem->limit < 0 ? UINT64_MAX : (uint64_t)mem->limit);
+  if (ret >= 0 && v2 && mem && mem->has_reservation && mem->reservation != 0)
+    ret = sd_bus_message_append(m, "(sv)", "MemoryLow", "t",
+                                mem->reservation < 0 ? UINT64_MAX : (uint64_t)mem->reservation);
+  /* v2's swap is swap alone; the spec's is memory+swap (as runc converts). */
+  if (ret >= 0 && v2 && mem && mem->has_swap && mem->swap != 0) {
+    uint64_t sw = UINT64_MAX;
+    if (mem->swap > 0 && mem->has_limit && mem->limit > 0 && mem->swap >= mem->limit)
+      sw = (uint64_t)(mem->swap - mem->limit);
+    if (mem->swap < 0 || (mem->has_limit && mem->limit > 0))
+      ret = sd_bus_message_append(m, "(sv)", "MemorySwapMax", "t", sw);
+  }
   const oci_cpu *c = r->cpu;
   if (ret >= 0 && c && c->has_shares && c->shares)
     ret = v2 ? sd_bus_message_append(m, "(sv)", "CPUWeight", "t", cgroup_shares_to_weight(c->shares))
              : sd_bus_message_append(m, "(sv)", "CPUShares", "t", c->shares);
   if (ret >= 0 && c && c->has_period && c->period)
     ret = sd_bus_message_append(m, "(sv)", "CPUQuotaPeriodUSec", "t", c->period);
-  if (ret >= 0 && c && c->has_quota && c->quota > 0) {
+  if (ret >= 0 && c && c->has_quota && c->quota != 0) {
     uint64_t period = c->has_period && c->period ? c->period : 100000;
     ret = sd_bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t",
-                                quota_per_sec(c->quota, period));
+                                c->quota < 0 ? UINT64_MAX : quota_per_sec(c->quota, period));
   }
+  if (ret >= 0 && c && c->cpus && *c->cpus)
+    ret = append_mask(m, "AllowedCPUs", c->cpus);
+  if (ret >= 0 && c && c->mems && *c->mems)
+    ret = append_mask(m, "AllowedMemoryNodes", c->mems);
+  const oci_blkio *b = r->block_io;
+  if (ret >= 0 && b && b->has_weight && b->weight)
+    ret = v2 ? sd_bus_message_append(m, "(sv)", "IOWeight", "t",
+                                     cgroup_blkio_to_io_weight(b->weight))
+             : sd_bus_message_append(m, "(sv)", "BlockIOWeight", "t", (uint64_t)b->weight);
   if (ret >= 0 && r->has_pids)
     ret = sd_bus_message_append(m, "(sv)", "TasksMax", "t",
                                 r->pids_limit < 0 ? UINT64_MAX : (uint64_t)r->pids_limit);
+  if (ret >= 0 && v2)
+    ret = append_unified(m, &r->unified);
   return ret;
+}
+
+/* The name /proc/devices gives a character (or block) major, for
+ * systemd's "char-NAME"; NULL when it has none. */
+static char *major_name(bool block, int64_t major) {
+  _cleanup_fclose_ FILE *f = fopen("/proc/devices", "re");
+  char line[256];
+  bool in = false;
+  while (f && fgets(line, sizeof line, f)) {
+    if (strncmp(line, "Character devices:", 18) == 0)
+      in = !block;
+    else if (strncmp(line, "Block devices:", 14) == 0)
+      in = block;
+    else if (in) {
+      char name[128];
+      long maj;
+      if (sscanf(line, "%ld %127s", &maj, name) == 2 && maj == major)
+        return strdup(name);
+    }
+  }
+  return NULL;
+}
+
+/* One device rule as a DeviceAllow entry; 0 when it has none (e.g. a
+ * major /proc/devices does not name). */
+static int append_device_allow(sd_bus_message *m, const char *type, const oci_device_cgroup *d) {
+  bool block = type[0] == 'b';
+  char path[300], perms[4] = "";
+  const char *acc = d->access && *d->access ? d->access : "rwm";
+  size_t k = 0;
+  for (const char *p = "rwm"; *p; p++)
+    if (strchr(acc, *p))
+      perms[k++] = *p;
+  perms[k] = '\0';
+  if (!d->has_major || d->major < 0) {
+    snprintf(path, sizeof path, "%s-*", block ? "block" : "char");
+  } else if (!d->has_minor || d->minor < 0) {
+    _cleanup_free_ char *name = major_name(block, d->major);
+    if (!name) {
+      log_warn("systemd: device rule %s %lld:* has no name in /proc/devices; left to the "
+               "cgroup's own rules",
+               type, (long long)d->major);
+      return 0;
+    }
+    snprintf(path, sizeof path, "%s-%s", block ? "block" : "char", name);
+  } else {
+    snprintf(path, sizeof path, "/dev/%s/%lld:%lld", block ? "block" : "char",
+             (long long)d->major, (long long)d->minor);
+  }
+  return sd_bus_message_append(m, "(ss)", path, perms);
+}
+
+/* DevicePolicy and DeviceAllow from the device rules (the config's, then
+ * runc's defaults): without them systemd would open every device of the
+ * scope again on its next reload (its default policy, "auto"). systemd
+ * knows allow lists only: the rules after the last "deny all" become one;
+ * a later deny of one device drops an equal allow, others are left to the
+ * cgroup's own rules (written by rt after the scope exists), as runc does. */
+static int append_devices(sd_bus_message *m, const oci_resources *given) {
+  size_t n = 0;
+  _cleanup_free_ oci_device_cgroup *rules = cg_create_rules(given, &n);
+  if (!rules)
+    return -ENOMEM;
+  size_t start = 0;
+  bool all_allowed = true;
+  for (size_t i = 0; i < n; i++) {
+    const oci_device_cgroup *d = &rules[i];
+    bool wild = (!d->type || !strcmp(d->type, "a")) && !d->has_major && !d->has_minor;
+    if (wild) {
+      all_allowed = d->allow;
+      start = i + 1;
+    }
+  }
+  if (all_allowed)
+    return sd_bus_message_append(m, "(sv)", "DevicePolicy", "s", "auto");
+  int r = sd_bus_message_append(m, "(sv)", "DevicePolicy", "s", "strict");
+  if (r >= 0)
+    r = sd_bus_message_open_container(m, 'r', "sv");
+  if (r >= 0)
+    r = sd_bus_message_append(m, "s", "DeviceAllow");
+  if (r >= 0)
+    r = sd_bus_message_open_container(m, 'v', "a(ss)");
+  if (r >= 0)
+    r = sd_bus_message_open_container(m, 'a', "(ss)");
+  for (size_t i = start; r >= 0 && i < n; i++) {
+    const oci_device_cgroup *d = &rules[i];
+    if (!d->allow)
+      continue;
+    bool dropped = false;
+    for (size_t k = i + 1; k < n && !dropped; k++)
+      dropped = !rules[k].allow && rules[k].has_major == d->has_major &&
+                rules[k].major == d->major && rules[k].has_minor == d->has_minor &&
+                rules[k].minor == d->minor &&
+                (!rules[k].type || !d->type || !strcmp(rules[k].type, d->type));
+    if (dropped)
+      continue;
+    const char *t = d->type && *d->type ? d->type : "a";
+    if (t[0] == 'a') {
+      r = append_device_allow(m, "c", d);
+      if (r >= 0)
+        r = append_device_allow(m, "b", d);
+    } else {
+      r = append_device_allow(m, t, d);
+    }
+  }
+  if (r >= 0)
+    r = sd_bus_message_close_container(m);
+  if (r >= 0)
+    r = sd_bus_message_close_container(m);
+  if (r >= 0)
+    r = sd_bus_message_close_container(m);
+  return r;
 }
 
 static int append_properties(sd_bus_message *m, const char *id, const char *slice, bool scope,
@@ -235,14 +450,20 @@ static int append_properties(sd_bus_message *m, const char *id, const char *slic
     ret = sd_bus_message_append(m, "(sv)", "Slice", "s", slice);
   if (ret >= 0 && scope)
     ret = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, (uint32_t)pid);
+  /* Delegation is for scopes (and services) only: systemd refuses it for
+   * a slice ("Delegation not available for unit type"), as runc knows. */
+  if (ret >= 0 && scope)
+    ret = sd_bus_message_append(m, "(sv)", "Delegate", "b", 1);
   if (ret >= 0)
-    ret = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)", "Delegate", "b", 1,
-                                "DefaultDependencies", "b", 0, "MemoryAccounting", "b", 1,
-                                "CPUAccounting", "b", 1, "TasksAccounting", "b", 1);
+    ret = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)", "DefaultDependencies", "b", 0,
+                                "MemoryAccounting", "b", 1, "CPUAccounting", "b", 1,
+                                "TasksAccounting", "b", 1);
   if (ret >= 0)
     ret = sd_bus_message_append(m, "(sv)", v2 ? "IOAccounting" : "BlockIOAccounting", "b", 1);
   if (ret >= 0)
     ret = append_limits(m, r, v2);
+  if (ret >= 0)
+    ret = append_devices(m, r);
   if (ret >= 0)
     ret = sd_bus_message_close_container(m);
   return ret;
@@ -347,7 +568,7 @@ int cg_systemd_start(const oci_config *c, const char *id, pid_t pid, char **rel,
   if (r < 0)
     return rt_error_set(err, -r, "systemd: build StartTransientUnit for %s", unit);
   if (call_job(bus, m, unit, "start", err) < 0)
-    return -1;
+    return rt_error_prefix(err, "config.json: .linux.cgroupsPath \"%s\"", cp ? cp : "");
   *rel = TAKE_PTR(path);
   return 0;
 }
