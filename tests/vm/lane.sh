@@ -340,6 +340,9 @@ PY
     [ "$(cgf res cpu.max)" = "20000 50000" ]
     rt update --cpu-period 100000 res
     [ "$(cgf res cpu.max)" = "20000 100000" ]
+    # --memory-swap alone: memory+swap against the memory.max in force
+    rt update --memory-swap 384M res
+    [ "$(cgf res memory.swap.max)" = 268435456 ]
     rt update --pids-limit -1 --memory -1 res
     [ "$(cgf res pids.max)" = max ]
     [ "$(cgf res memory.max)" = max ]

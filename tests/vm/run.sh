@@ -6,7 +6,13 @@
 # lane's checks, tests/vm/lane.sh. TAP (COMMAND's stdout) on stdout, its
 # stderr on stderr; the exit status is COMMAND's.
 #
-#   tests/vm/run.sh [--lsm apparmor|none] [--timeout SEC] [COMMAND...]
+#   tests/vm/run.sh [--lsm apparmor|none] [--init job|systemd] [--timeout SEC]
+#                   [COMMAND...]
+#
+# --init job (the default): COMMAND is PID 1 after switch_root. --init
+# systemd: systemd is PID 1, booted straight into rt-vm-test.target (only
+# dbus.socket and rt-vm-test.service, which runs COMMAND and powers off);
+# the default COMMAND is then tests/vm/systemd.sh.
 #
 # When qemu or the kernel cannot be had, it prints "1..0 # SKIP reason" and
 # exits 0. When the VM fails (no boot, time limit, COMMAND failing without
@@ -16,6 +22,8 @@
 #   RT_VM_CACHE=DIR     kernel cache (default /var/cache/rt-vm), one directory
 #                       per kernel package and version
 #   RT_VM_TIMEOUT=SEC   time limit of one boot (default 1200)
+#   RT_VM_INIT=job|systemd  the default of --init
+#   RT_VM_SYSTEMD_LOG_LEVEL  systemd's log level on the console (default notice)
 #   RT_VM_MEM, RT_VM_SMP  guest memory and CPUs (default 2G, 2)
 #   RT_VM_VERBOSE=1     copy the serial console to stderr as it comes
 #   RT_VM_KEEP=1        keep the temporary directory (its path goes to stderr)
@@ -29,6 +37,7 @@ export LC_ALL=C.UTF-8
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lsm=apparmor
+init=${RT_VM_INIT:-job}
 tmo=${RT_VM_TIMEOUT:-1200}
 cache=${RT_VM_CACHE:-/var/cache/rt-vm}
 
@@ -41,6 +50,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
   --lsm) [ $# -ge 2 ] || usage; lsm=$2; shift 2 ;;
   --lsm=*) lsm=${1#--lsm=}; shift ;;
+  --init) [ $# -ge 2 ] || usage; init=$2; shift 2 ;;
+  --init=*) init=${1#--init=}; shift ;;
   --timeout) [ $# -ge 2 ] || usage; tmo=$2; shift 2 ;;
   -h | --help) usage ;;
   --) shift; break ;;
@@ -49,7 +60,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$lsm" in apparmor | none) ;; *) echo "run.sh: --lsm apparmor or none" >&2; exit 2 ;; esac
-[ $# -gt 0 ] || set -- tests/vm/lane.sh
+case "$init" in job | systemd) ;; *) echo "run.sh: --init job or systemd" >&2; exit 2 ;; esac
+if [ $# -eq 0 ]; then
+  if [ "$init" = systemd ]; then set -- tests/vm/systemd.sh; else set -- tests/vm/lane.sh; fi
+fi
 
 skip() {
   echo "1..0 # SKIP $*"
@@ -69,6 +83,12 @@ command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 bb_applets=$(/bin/busybox --list 2>/dev/null)
 [[ $'\n'"$bb_applets"$'\n' == *$'\n'cpio$'\n'* ]] || need+=(busybox-static)
 [ "$lsm" != apparmor ] || command -v apparmor_parser >/dev/null || need+=(apparmor)
+# --init systemd: systemd itself (not as the host's init: the package only),
+# and dbus-daemon, the system bus rt's driver talks to.
+if [ "$init" = systemd ]; then
+  [ -x /lib/systemd/systemd ] || need+=(systemd)
+  [ -x /usr/bin/dbus-daemon ] || need+=(dbus)
+fi
 if [ ${#need[@]} -gt 0 ] && [ -z "${RT_TEST_NO_INSTALL:-}" ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -77,6 +97,10 @@ if [ ${#need[@]} -gt 0 ] && [ -z "${RT_TEST_NO_INSTALL:-}" ]; then
 fi
 command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64 (apt-get install qemu-system-x86)"
 [ -x /bin/busybox ] || skip "no /bin/busybox (apt-get install busybox-static)"
+if [ "$init" = systemd ]; then
+  [ -x /lib/systemd/systemd ] || skip "--init systemd: no /lib/systemd/systemd (apt-get install systemd)"
+  [ -x /usr/bin/dbus-daemon ] || skip "--init systemd: no /usr/bin/dbus-daemon (apt-get install dbus)"
+fi
 
 # ------------------------------------------------------------ temp dir, cleanup
 work=$(mktemp -d /tmp/rt-vm.XXXXXX) || exit 1
@@ -171,7 +195,8 @@ kdir=$cache/$key
 # (9p, read-only) under a tmpfs overlay, the kernel file systems and the
 # results share in it, and switch_root to it (a chroot would leave the
 # initramfs as the mount namespace's root: AppArmor sees paths from there),
-# with the job script as the new init.
+# with the job script as the new init, or (--init systemd) with systemd,
+# the share's units copied to /etc/systemd/system first.
 ird=$work/initramfs
 mkdir -p "$ird"/{bin,dev,proc,sys,lower,rw,newroot,share,modules}
 cp /bin/busybox "$ird/bin/busybox"
@@ -217,6 +242,7 @@ mount -t tmpfs -o mode=1777 tmpfs $R/tmp
 mount -t tmpfs -o mode=0755 tmpfs $R/run
 # A work tree under /tmp or /run (hidden by those tmpfs): an overlay of its own.
 top=$(cat /share/top)
+init=$(cat /share/init)
 case "$top" in
 /tmp/* | /run/*)
   mkdir -p /rw/top/upper /rw/top/work $R$top
@@ -228,6 +254,29 @@ mkdir -p $R/run/rt-vm $R/run/lock
 mount --move /share $R/run/rt-vm || fail "move the share"
 echo "rt-vm-init: $(uname -r), cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.controllers), lsm: $(cat $R/sys/kernel/security/lsm 2>/dev/null)"
 hostname rt-vm
+if [ "$init" = systemd ]; then
+  # In the overlay only: the lane's units, no fstab (the host's would pull
+  # its disks), the guest's own hostname.
+  mkdir -p $R/etc/systemd/system
+  cp -r $R/run/rt-vm/systemd/. $R/etc/systemd/system/ || fail "copy the systemd units"
+  : >$R/etc/fstab
+  echo rt-vm >$R/etc/hostname
+  # No generators (masked by a link to /dev/null): they serve units this
+  # boot does not pull, and they run again on each daemon-reload (15 s under
+  # TCG).
+  mkdir -p $R/etc/systemd/system-generators $R/etc/systemd/system-environment-generators
+  for g in $R/usr/lib/systemd/system-generators/* $R/lib/systemd/system-generators/*; do
+    [ -e "$g" ] && ln -sf /dev/null $R/etc/systemd/system-generators/${g##*/}
+  done
+  for g in $R/usr/lib/systemd/system-environment-generators/*; do
+    [ -e "$g" ] && ln -sf /dev/null $R/etc/systemd/system-environment-generators/${g##*/}
+  done
+  # A host that is a container (/.dockerenv, podman's /run/.containerenv)
+  # would make systemd believe it runs in one: it would take its options
+  # from its own argv, not the kernel's command line, and skip things.
+  rm -f $R/.dockerenv $R/run/.containerenv
+  exec switch_root $R /lib/systemd/systemd --unit=rt-vm-test.target
+fi
 exec switch_root $R /bin/sh /run/rt-vm/job.sh
 fail "switch_root"
 EOF
@@ -236,20 +285,61 @@ chmod 755 "$ird/init"
   { echo "1..1"; echo "not ok 1 - vm: build the initramfs"; exit 1; }
 
 # ------------------------------------------------------------ the job
-# PID 1 after switch_root: runs COMMAND from the top of the tree, leaves its
-# stdout, stderr and exit status in the share, and powers off.
+# PID 1 after switch_root (or, --init systemd, rt-vm-test.service's
+# ExecStart): runs COMMAND from the top of the tree, leaves its stdout,
+# stderr and exit status in the share, and powers off (under systemd, the
+# unit's SuccessAction/FailureAction does).
 share=$work/share
 mkdir -p "$share"
 echo "$top" >"$share/top"
+echo "$init" >"$share/init"
+if [ "$init" = systemd ]; then
+  # systemd boots straight into rt-vm-test.target (systemd.unit= on the
+  # kernel command line): dbus.socket (dbus.service is socket-activated)
+  # and the job's service. DefaultDependencies=no on all three keeps
+  # sysinit.target and basic.target (udev, journald, tmpfiles, local-fs,
+  # the host's enabled units) out of the boot.
+  sd=$share/systemd
+  mkdir -p "$sd/dbus.socket.d" "$sd/dbus.service.d"
+  printf '[Unit]\nDefaultDependencies=no\n' >"$sd/dbus.socket.d/rt-vm.conf"
+  printf '[Unit]\nDefaultDependencies=no\n[Service]\nStandardOutput=null\n' >"$sd/dbus.service.d/rt-vm.conf"
+  cat >"$sd/rt-vm-test.target" <<'EOF'
+[Unit]
+Description=rt VM lane (systemd)
+Requires=dbus.socket rt-vm-test.service
+AllowIsolate=yes
+EOF
+  cat >"$sd/rt-vm-test.service" <<'EOF'
+[Unit]
+Description=rt VM lane job
+DefaultDependencies=no
+Requires=dbus.socket
+After=dbus.socket
+SuccessAction=poweroff-immediate
+FailureAction=poweroff-immediate
+
+[Service]
+Type=oneshot
+ExecStart=/bin/sh /run/rt-vm/job.sh
+StandardInput=null
+StandardOutput=tty
+StandardError=tty
+TimeoutStartSec=infinity
+EOF
+fi
 {
   echo '#!/bin/sh'
   echo 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin'
   echo 'export HOME=/root LC_ALL=C.UTF-8 TERM=dumb'
-  printf 'export RT_VM=1 RT_VM_LSM=%q RT_VM_TOP=%q\n' "$lsm" "$top"
+  printf 'export RT_VM=1 RT_VM_LSM=%q RT_VM_INIT=%q RT_VM_TOP=%q\n' "$lsm" "$init" "$top"
   for v in RT RT_VM_BATS RT_VM_UNIT_DIR; do
     [ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
   done
-  echo 'off() { sync; cd /; umount -l /run/rt-vm 2>/dev/null; /bin/busybox poweroff -f; echo o >/proc/sysrq-trigger; sleep 10; }'
+  if [ "$init" = systemd ]; then
+    echo 'off() { sync; exit 0; }'
+  else
+    echo 'off() { sync; cd /; umount -l /run/rt-vm 2>/dev/null; /bin/busybox poweroff -f; echo o >/proc/sysrq-trigger; sleep 10; }'
+  fi
   printf 'cd %q || { echo 125 >/run/rt-vm/status; off; }\n' "$top"
   printf '%q ' "$@"
   echo '>/run/rt-vm/stdout 2>/run/rt-vm/stderr </dev/null'
@@ -261,6 +351,12 @@ echo "$top" >"$share/top"
 
 # ------------------------------------------------------------ boot
 cmdline="console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init cgroup_no_v1=all"
+if [ "$init" = systemd ]; then
+  # systemd's status lines and its warnings on the console (the log on a
+  # failure); no journald in this boot.
+  cmdline="$cmdline systemd.unit=rt-vm-test.target systemd.show_status=1"
+  cmdline="$cmdline systemd.log_target=console systemd.log_level=${RT_VM_SYSTEMD_LOG_LEVEL:-notice}"
+fi
 if [ "$lsm" = apparmor ]; then
   cmdline="$cmdline apparmor=1 security=apparmor"
 else
@@ -316,7 +412,7 @@ elif [ -z "$st" ]; then
 elif [ "$st" != 0 ] && ! grep -qE '^not ok ' "$share/stdout" 2>/dev/null; then
   why="$* exited $st"
 fi
-log "$key, lsm $lsm: qemu ran ${secs}s, command status ${st:-none}"
+log "$key, lsm $lsm, init $init: qemu ran ${secs}s, command status ${st:-none}"
 if [ -n "$why" ]; then
   log "guest console (last 40 lines):"
   tail -n 40 "$console" | sed 's/^/  | /' >&2
