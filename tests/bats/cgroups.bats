@@ -305,10 +305,18 @@ for k in ("cpu", "cpuset", "blkio", "hugetlb"):
 }
 
 @test "events: an OOM kill is reported as {\"type\":\"oom\"}" {
-  args sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 100'
+  # The OOM comes once `rt events` watches (a file in /dev/shm says go): on
+  # a slow machine (the VM lane under TCG) a fixed sleep lost the race.
+  args sh -c 'while [ ! -e /dev/shm/go ]; do sleep 0.1; done; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 100'
   res "c['linux']['resources']['memory'] = {'limit': 33554432, 'swap': 33554432}"
   run_detached
-  timeout 8 "$RT" --root "$ROOT" events --interval 1s c1 >"$BATS_TEST_TMPDIR/events" || true
+  timeout 30 "$RT" --root "$ROOT" events --interval 1s c1 >"$BATS_TEST_TMPDIR/events" &
+  ev=$!
+  for i in $(seq 100); do grep -q '"type":"stats"' "$BATS_TEST_TMPDIR/events" && break; sleep 0.1; done
+  rt exec c1 touch /dev/shm/go
+  for i in $(seq 200); do grep -q '"type":"oom"' "$BATS_TEST_TMPDIR/events" && break; sleep 0.1; done
+  kill "$ev" 2>/dev/null || true
+  wait "$ev" || true
   grep -q '"type":"oom","id":"c1"' "$BATS_TEST_TMPDIR/events"
   grep -q '"type":"stats","id":"c1"' "$BATS_TEST_TMPDIR/events"
   rt kill c1 KILL
