@@ -47,11 +47,16 @@ static int need_apparmor(const char *field, rt_error *err) {
 
 int lsm_check(const oci_config *c, rt_error *err) {
   const oci_process *p = c->process;
-  if (p && given(p->selinux_label) && need_selinux(F_SELINUX, err) < 0)
+  /* Labels the policy does not know are refused here, naming the field,
+   * rather than as an EINVAL from a mount or the exec later on. */
+  if (p && given(p->selinux_label) &&
+      (need_selinux(F_SELINUX, err) < 0 ||
+       lsm_selinux_check_context(p->selinux_label, F_SELINUX, err) < 0))
     return -1;
   if (p && given(p->apparmor_profile) && need_apparmor(F_APPARMOR, err) < 0)
     return -1;
-  if (mount_label(c) && need_selinux(F_MOUNT, err) < 0)
+  if (mount_label(c) && (need_selinux(F_MOUNT, err) < 0 ||
+                         lsm_selinux_check_context(mount_label(c), F_MOUNT, err) < 0))
     return -1;
   return 0;
 }

@@ -9,6 +9,8 @@ bool lsm_selinux_built(void);
 /* dlopen the library (once); an error says why it cannot be loaded. */
 int lsm_selinux_load(rt_error *err);
 int lsm_selinux_setexec(const char *label, const char *field, rt_error *err);
+/* The label is a context the loaded policy knows (security_check_context). */
+int lsm_selinux_check_context(const char *label, const char *field, rt_error *err);
 /* label NULL clears it. */
 int lsm_selinux_setkeycreate(const char *label, const char *field, rt_error *err);
 int lsm_selinux_setfilecon(const char *path, const char *label, const char *field, rt_error *err);

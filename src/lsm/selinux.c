@@ -17,6 +17,7 @@ static struct {
   __typeof__(setexeccon) *setexeccon;
   __typeof__(setkeycreatecon) *setkeycreatecon;
   __typeof__(setfilecon) *setfilecon;
+  __typeof__(security_check_context) *security_check_context;
 } se;
 
 static const struct rt_dl_sym se_syms[] = {
@@ -24,6 +25,7 @@ static const struct rt_dl_sym se_syms[] = {
     RT_DL_SYM(se, setexeccon),
     RT_DL_SYM(se, setkeycreatecon),
     RT_DL_SYM(se, setfilecon),
+    RT_DL_SYM(se, security_check_context),
 };
 
 static struct rt_dl_lib se_lib = {"libselinux.so.1", se_syms,
@@ -36,6 +38,16 @@ int lsm_selinux_load(rt_error *err) { return rt_dl_load(&se_lib, err); }
 bool lsm_selinux_enabled(void) {
   rt_error e;
   return lsm_selinux_load(&e) == 0 && se.is_selinux_enabled() > 0;
+}
+
+int lsm_selinux_check_context(const char *label, const char *field, rt_error *err) {
+  if (lsm_selinux_load(err) < 0)
+    return rt_error_prefix(err, "%s", field);
+  if (se.security_check_context(label) < 0)
+    return rt_error_set(err, errno ? errno : EINVAL,
+                        "%s: \"%s\" is not a valid SELinux context for the loaded policy", field,
+                        label);
+  return 0;
 }
 
 int lsm_selinux_setexec(const char *label, const char *field, rt_error *err) {
@@ -78,6 +90,10 @@ int lsm_selinux_load(rt_error *err) { return not_built("SELinux", err); }
 bool lsm_selinux_enabled(void) { return false; }
 
 int lsm_selinux_setexec(const char *label, const char *field, rt_error *err) {
+  return not_built(field, err);
+}
+
+int lsm_selinux_check_context(const char *label, const char *field, rt_error *err) {
   return not_built(field, err);
 }
 
