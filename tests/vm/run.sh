@@ -1,18 +1,23 @@
 #!/bin/bash
 # tests/vm/run.sh: the VM lane. Boots Debian's stock kernel under qemu (TCG)
-# on a pure cgroup v2 hierarchy, with AppArmor on or off, over the host's own
+# on a pure cgroup v2 hierarchy, with AppArmor, SELinux or neither, over the host's own
 # root file system (9p, read-only, with a tmpfs overlay on top), and runs
 # COMMAND there from the top of this work tree. The default COMMAND is the
 # lane's checks, tests/vm/lane.sh. TAP (COMMAND's stdout) on stdout, its
 # stderr on stderr; the exit status is COMMAND's.
 #
-#   tests/vm/run.sh [--lsm apparmor|none] [--init job|systemd] [--timeout SEC]
+#   tests/vm/run.sh [--lsm apparmor|selinux|none] [--init job|systemd] [--timeout SEC]
 #                   [COMMAND...]
 #
 # --init job (the default): COMMAND is PID 1 after switch_root. --init
 # systemd: systemd is PID 1, booted straight into rt-vm-test.target (only
 # dbus.socket and rt-vm-test.service, which runs COMMAND and powers off);
 # the default COMMAND is then tests/vm/systemd.sh.
+#
+# --lsm selinux: SELinux (permissive) with Debian's selinux-policy-default,
+# unpacked and built on the host in the cache (never installed), loaded by
+# the initramfs before COMMAND runs; the default COMMAND is then
+# tests/vm/selinux.sh (with --init job).
 #
 # When qemu or the kernel cannot be had, it prints "1..0 # SKIP reason" and
 # exits 0. When the VM fails (no boot, time limit, COMMAND failing without
@@ -28,7 +33,8 @@
 #   RT_VM_VERBOSE=1     copy the serial console to stderr as it comes
 #   RT_VM_KEEP=1        keep the temporary directory (its path goes to stderr)
 #   RT_TEST_NO_INSTALL=1  never apt-get install a missing package
-#   RT, RT_VM_BATS, RT_VM_UNIT_DIR  passed on to the guest (see lane.sh)
+#   RT, RT_VM_BATS, RT_VM_UNIT_DIR, RT_VM_SELINUX_VERBOSE  passed on to the
+#                       guest (see lane.sh, selinux.sh)
 #   RT_VM_ACCEL, RT_VM_CPU  qemu's -accel and -cpu (default tcg, max: KVM
 #                       hangs at boot on a nested host)
 set -u -o pipefail
@@ -59,10 +65,16 @@ while [ $# -gt 0 ]; do
   *) break ;;
   esac
 done
-case "$lsm" in apparmor | none) ;; *) echo "run.sh: --lsm apparmor or none" >&2; exit 2 ;; esac
+case "$lsm" in apparmor | selinux | none) ;; *) echo "run.sh: --lsm apparmor, selinux or none" >&2; exit 2 ;; esac
 case "$init" in job | systemd) ;; *) echo "run.sh: --init job or systemd" >&2; exit 2 ;; esac
 if [ $# -eq 0 ]; then
-  if [ "$init" = systemd ]; then set -- tests/vm/systemd.sh; else set -- tests/vm/lane.sh; fi
+  if [ "$init" = systemd ]; then
+    set -- tests/vm/systemd.sh
+  elif [ "$lsm" = selinux ]; then
+    set -- tests/vm/selinux.sh
+  else
+    set -- tests/vm/lane.sh
+  fi
 fi
 
 skip() {
@@ -186,6 +198,103 @@ if [ -z "$key" ] || [ ! -f "$cache/$key/release" ]; then
     [ -f "$cache/$k/release" ] && { echo "$k"; break; }; done)
   [ -n "$key" ] || skip "no guest kernel: apt-get download of linux-image-amd64's kernel failed and $cache is empty"
 fi
+
+# ------------------------------------------------------------ SELinux policy
+# --lsm selinux: Debian's selinux-policy-default with the tools to build and
+# load it (policycoreutils: semodule, load_policy; selinux-utils:
+# getenforce, sefcontext_compile), downloaded with apt-get download and
+# unpacked with dpkg -x in the cache, never installed: their maintainer
+# scripts would write the host's /etc/selinux and policy store. semodule
+# builds the policy in that tree (-p, its own semanage.conf naming the
+# unpacked pp compiler, setfiles and sefcontext_compile), with one module
+# of the lane's: Debian's refpolicy has no container module, so container_t
+# and container_file_t are declared here (types only: the guest runs
+# permissive). The guest bind-mounts the tree's etc/selinux on /etc/selinux
+# and runs its load_policy from the initramfs.
+SE_PKGS="selinux-policy-default policycoreutils selinux-utils"
+SE_CIL='; rt VM lane: the container types (Debian has no container module).
+(type container_t)
+(roletype system_r container_t)
+(typeattributeset domain (container_t))
+(type container_file_t)
+(typeattributeset file_type (container_file_t))'
+
+selinux_key() {
+  local p v k=selinux
+  for p in $SE_PKGS; do
+    v=$(apt-cache show --no-all-versions "$p" 2>/dev/null | awk '/^Version:/ { print $2; exit }')
+    [ -n "$v" ] || return 1
+    k="${k}_${p}=${v}"
+  done
+  # The lane's module and the recipe are part of the key.
+  echo "${k//:/%}_$({ echo "$SE_CIL"; declare -f fetch_selinux; } | md5sum | cut -c1-8)"
+}
+
+fetch_selinux() { # KEY -> $cache/KEY
+  local key=$1 dir=$cache/$1 tmp
+  tmp=$(mktemp -d "$cache/.fetch.XXXXXX") || return 1
+  (
+    set -e
+    cd "$tmp"
+    local p pv=() R=$tmp/out
+    for p in $SE_PKGS; do
+      pv+=("$p=$(apt-cache show --no-all-versions "$p" | awk '/^Version:/ { print $2; exit }')")
+    done
+    apt-get download -o APT::Sandbox::User=root "${pv[@]}" >/dev/null 2>dl.err ||
+      { cat dl.err >&2; exit 1; }
+    for p in ./*.deb; do dpkg -x "$p" "$R"; done
+    printf 'SELINUX=permissive\nSELINUXTYPE=default\n' >"$R/etc/selinux/config"
+    cat >"$R/etc/selinux/semanage.conf" <<EOF
+module-store = direct
+expand-check = 0
+compiler-directory = $R/usr/libexec/selinux/hll
+[setfiles]
+path = $R/sbin/setfiles
+args = -q -c \$@ \$<
+[end]
+[sefcontext_compile]
+path = $R/usr/sbin/sefcontext_compile
+args = \$@
+[end]
+EOF
+    echo "$SE_CIL" >rtvm.cil
+    local mods=()
+    for p in $(cat "$R/usr/share/selinux/default/.modules"); do
+      mods+=("-i$R/usr/share/selinux/default/$p.pp.bz2")
+    done
+    # Its own root (-p): the store under $R/var/lib/selinux, the policy in
+    # $R/etc/selinux/default; no reload (-n). About 30 s.
+    "$R/usr/sbin/semodule" -p "$R" -X 100 -n -s default "${mods[@]}" "-i$tmp/rtvm.cil" \
+      >build.log 2>&1 || { tail -n 20 build.log >&2; exit 1; }
+    ls "$R"/etc/selinux/default/policy/policy.[0-9]* >/dev/null
+    # What the guest does not need: the store, the modules, the build's conf.
+    rm -rf "$R/var/lib/selinux" "$R/usr/share" "$R/etc/selinux/semanage.conf"
+    rm -rf "$dir"
+    mv "$R" "$dir"
+  )
+  local st=$?
+  rm -rf "$tmp"
+  return $st
+}
+
+sedir=
+if [ "$lsm" = selinux ]; then
+  sekey=$(selinux_key)
+  if [ -z "$sekey" ] && [ -z "${RT_TEST_NO_INSTALL:-}" ]; then
+    apt-get update -qq >&2 || true
+    sekey=$(selinux_key)
+  fi
+  if [ -n "$sekey" ] && [ ! -f "$cache/$sekey/etc/selinux/config" ]; then
+    log "building the SELinux policy $sekey"
+    fetch_selinux "$sekey" || { log "download or build of $sekey failed"; sekey=; }
+  fi
+  if [ -z "$sekey" ] || [ ! -f "$cache/$sekey/etc/selinux/config" ]; then
+    sekey=$(ls -t "$cache" 2>/dev/null | grep '^selinux_' | while read -r k; do
+      [ -f "$cache/$k/etc/selinux/config" ] && { echo "$k"; break; }; done)
+    [ -n "$sekey" ] || skip "--lsm selinux: no policy: apt-get download of $SE_PKGS failed and $cache has none"
+  fi
+  sedir=$cache/$sekey
+fi
 flock -u 9
 exec 9>&-
 kdir=$cache/$key
@@ -243,6 +352,7 @@ mount -t tmpfs -o mode=0755 tmpfs $R/run
 # A work tree under /tmp or /run (hidden by those tmpfs): an overlay of its own.
 top=$(cat /share/top)
 init=$(cat /share/init)
+lsm=$(cat /share/lsm)
 case "$top" in
 /tmp/* | /run/*)
   mkdir -p /rw/top/upper /rw/top/work $R$top
@@ -251,6 +361,18 @@ case "$top" in
   ;;
 esac
 mkdir -p $R/run/rt-vm $R/run/lock
+if [ "$lsm" = selinux ]; then
+  # The policy tree (the cache, maybe under a /tmp the guest hides) at
+  # /run/rt-vm-selinux, its etc/selinux on /etc/selinux (libselinux wants
+  # /etc/selinux/config), and the policy loaded before the job runs.
+  sedir=$(cat /share/selinux)
+  mkdir -p $R/run/rt-vm-selinux $R/etc/selinux
+  mount --bind /lower$sedir $R/run/rt-vm-selinux || fail "bind the SELinux policy tree $sedir"
+  mount --bind $R/run/rt-vm-selinux/etc/selinux $R/etc/selinux || fail "bind /etc/selinux"
+  mount -t selinuxfs selinuxfs $R/sys/fs/selinux || fail "mount selinuxfs (is SELinux on?)"
+  chroot $R /run/rt-vm-selinux/sbin/load_policy || fail "load_policy"
+  echo "rt-vm-init: SELinux policy loaded, enforce $(cat $R/sys/fs/selinux/enforce), policyvers $(cat $R/sys/fs/selinux/policyvers)"
+fi
 mount --move /share $R/run/rt-vm || fail "move the share"
 echo "rt-vm-init: $(uname -r), cgroup2 controllers: $(cat $R/sys/fs/cgroup/cgroup.controllers), lsm: $(cat $R/sys/kernel/security/lsm 2>/dev/null)"
 hostname rt-vm
@@ -293,6 +415,8 @@ share=$work/share
 mkdir -p "$share"
 echo "$top" >"$share/top"
 echo "$init" >"$share/init"
+echo "$lsm" >"$share/lsm"
+echo "$sedir" >"$share/selinux"
 if [ "$init" = systemd ]; then
   # systemd boots straight into rt-vm-test.target (systemd.unit= on the
   # kernel command line): dbus.socket (dbus.service is socket-activated)
@@ -332,7 +456,8 @@ fi
   echo 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin'
   echo 'export HOME=/root LC_ALL=C.UTF-8 TERM=dumb'
   printf 'export RT_VM=1 RT_VM_LSM=%q RT_VM_INIT=%q RT_VM_TOP=%q\n' "$lsm" "$init" "$top"
-  for v in RT RT_VM_BATS RT_VM_UNIT_DIR; do
+  [ -z "$sedir" ] || echo 'export RT_VM_SELINUX=/run/rt-vm-selinux'
+  for v in RT RT_VM_BATS RT_VM_UNIT_DIR RT_VM_SELINUX_VERBOSE; do
     [ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
   done
   if [ "$init" = systemd ]; then
@@ -359,6 +484,9 @@ if [ "$init" = systemd ]; then
 fi
 if [ "$lsm" = apparmor ]; then
   cmdline="$cmdline apparmor=1 security=apparmor"
+elif [ "$lsm" = selinux ]; then
+  # Permissive: the 9p root and the overlay are unlabeled.
+  cmdline="$cmdline selinux=1 security=selinux enforcing=0"
 else
   cmdline="$cmdline lsm=lockdown,capability,landlock,yama,bpf"
 fi
