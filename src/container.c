@@ -721,6 +721,38 @@ static int spawn_init(struct creation *cr, rt_error *err) {
   return 0;
 }
 
+/* The host id that id is in pid's user namespace (MAP: "uid_map" or
+ * "gid_map"; the identity when pid is in the initial one). */
+static int host_id_of(pid_t pid, const char *map, unsigned id, unsigned *out, rt_error *err) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, map);
+  _cleanup_fclose_ FILE *f = fopen(path, "re");
+  if (!f)
+    return rt_error_set(err, errno, "open %s", path);
+  unsigned long in, outside, count;
+  while (fscanf(f, "%lu %lu %lu", &in, &outside, &count) == 3)
+    if (id >= in && id - in < count) {
+      *out = (unsigned)(outside + (id - in));
+      return 0;
+    }
+  return rt_error_set(err, EINVAL, "config.json: .process.user.%s %u is not mapped in the container's user namespace",
+                      map[0] == 'u' ? "uid" : "gid", id);
+}
+
+/* config-linux.md "Cgroup ownership": the cgroup goes to the host uid (and
+ * gid, as crun does) the container's process runs as, when the config asks
+ * for a delegation. */
+static int delegate_cgroup(struct creation *cr, rt_error *err) {
+  const oci_config *c = cr->config;
+  if (!cr->st.cgroup_path || !cgroup_wants_delegation(c))
+    return 0;
+  unsigned uid, gid;
+  if (host_id_of(cr->pid, "uid_map", c->process ? c->process->user.uid : 0, &uid, err) < 0 ||
+      host_id_of(cr->pid, "gid_map", c->process ? c->process->user.gid : 0, &gid, err) < 0)
+    return -1;
+  return uid == 0 && gid == 0 ? 0 : cgroup_delegate(cr->st.cgroup_path, uid, gid, err);
+}
+
 static int run_creation_steps(struct creation *cr, rt_error *err) {
   const oci_config *c = cr->config;
   /* Without CAP_SETGID, the kernel takes a gid_map only after setgroups
@@ -729,7 +761,7 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
       ns_write_id_maps(cr->pid, c->linux_, geteuid() != 0, err) < 0)
     return -1;
   /* The init joins its cgroup before it unshares its cgroup namespace. */
-  if (enter_cgroup(cr, err) < 0)
+  if (enter_cgroup(cr, err) < 0 || delegate_cgroup(cr, err) < 0)
     return -1;
   if (sync_send(cr->sync_fd, SYNC_USERMAP_DONE, NULL, 0, -1, err) < 0)
     return -1;

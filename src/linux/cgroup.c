@@ -19,6 +19,7 @@
 
 #include "linux/cgroup.h"
 #include "linux/cgroup_internal.h"
+#include "linux/namespaces.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -1092,4 +1093,62 @@ int cgroup_destroy(const char *path, bool systemd, rt_error *err) {
       log_warn("%s", e.msg);
   }
   return remove_all(l, path, err);
+}
+
+/* config-linux.md "Cgroup ownership": only on cgroup v2 (delegation is not
+ * safe on v1), only with a new cgroup namespace, and only when the config
+ * mounts the cgroup file system at /sys/fs/cgroup read-write. */
+bool cgroup_wants_delegation(const oci_config *c) {
+  rt_error e;
+  const struct cg_layout *l = cg_layout_get(&e);
+  if (!l || l->mode != CGROUP_MODE_V2 || !c->linux_ || !ns_is_new(c->linux_, "cgroup"))
+    return false;
+  for (size_t i = 0; i < c->n_mounts; i++) {
+    const oci_mount *m = &c->mounts[i];
+    if (!m->source || strcmp(m->source, "cgroup") != 0 || !m->destination ||
+        strcmp(m->destination, "/sys/fs/cgroup") != 0)
+      continue;
+    bool ro = false;
+    for (size_t j = 0; j < m->n_options; j++)
+      ro |= strcmp(m->options[j], "ro") == 0;
+    return !ro;
+  }
+  return false;
+}
+
+/* The files a delegatee may write (cgroups(7) "Cgroups v2 delegation"):
+ * /sys/kernel/cgroup/delegate, or the spec's list when it is absent. */
+static char *delegate_files(void) {
+  char *s = NULL;
+  size_t n = 0;
+  rt_error e;
+  if (fs_read_file("/sys/kernel/cgroup/delegate", 4096, &s, &n, &e) == 0)
+    return s;
+  return strdup("cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n");
+}
+
+int cgroup_delegate(const char *path, uid_t uid, gid_t gid, rt_error *err) {
+  const struct cg_layout *l = cg_layout_get(err);
+  if (!l)
+    return -1;
+  _cleanup_free_ char *dir = NULL;
+  if (asprintf(&dir, "%s%s", l->unified, path) < 0)
+    return rt_error_set(err, ENOMEM, "cgroup path");
+  _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd < 0 || fchown(dfd, uid, gid) < 0)
+    return rt_error_set(err, errno, "cgroup ownership: chown %s to %u:%u", dir, (unsigned)uid, (unsigned)gid);
+  _cleanup_free_ char *files = delegate_files();
+  if (!files)
+    return rt_error_set(err, ENOMEM, "cgroup ownership");
+  char *save = NULL;
+  for (char *f = strtok_r(files, "\n", &save); f; f = strtok_r(NULL, "\n", &save)) {
+    if (!*f || strchr(f, '/'))
+      continue;
+    /* not every listed file exists in every cgroup (the spec: not an error) */
+    if (fchownat(dfd, f, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+      return rt_error_set(err, errno, "cgroup ownership: chown %s/%s to %u:%u", dir, f, (unsigned)uid,
+                          (unsigned)gid);
+  }
+  log_debug("cgroup: %s delegated to %u:%u", dir, (unsigned)uid, (unsigned)gid);
+  return 0;
 }

@@ -65,6 +65,12 @@ void cgroup_attach_close(struct cgroup_attach *a);
  * "ctrl[,ctrl]:name": path/name for those v1 controllers only (runc's
  * exec --cgroup; on v2 the controllers are ignored). */
 int cgroup_join(const char *path, const char *sub, pid_t pid, rt_error *err);
+/* config-linux.md "Cgroup ownership": whether the container's cgroup is to
+ * be delegated (cgroup v2, a new cgroup namespace, /sys/fs/cgroup mounted
+ * read-write from "cgroup"), and the delegation: the directory and the files
+ * of /sys/kernel/cgroup/delegate (those that exist) chowned to uid:gid. */
+bool cgroup_wants_delegation(const oci_config *c);
+int cgroup_delegate(const char *path, uid_t uid, gid_t gid, rt_error *err);
 /* Kill what is left inside (SIGKILL, wait until empty) and remove the
  * cgroup(s) cgroup_enter made; a cgroup rt did not create is left alone (and
  * its processes too). A path that is already gone is not an error. */

@@ -471,3 +471,72 @@ in_cgroup() {
   [ ! -e /sys/fs/cgroup/memory/system.slice/rt-bats-c1.scope ]
   [ ! -e /sys/fs/cgroup/system.slice/rt-bats-c1.scope ]
 }
+
+# config-linux.md "Cgroup ownership". A user namespace (container 0 is host
+# 100000), a new cgroup namespace (not with "nons") and the config's
+# /sys/fs/cgroup mount read-write (read-only with "ro").
+delegation_cfg() {
+  local ro=False ns="{'type': 'cgroup'}"
+  [[ " $* " != *" ro "* ]] || ro=True
+  [[ " $* " != *" nons "* ]] || ns=
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] not in ('user', 'cgroup')]
+c['linux']['namespaces'] += [{'type': 'user'}, $ns]
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+for m in c['mounts']:
+    if m['destination'] == '/sys/fs/cgroup':
+        m['options'] = [o for o in m['options'] if o != 'ro'] + (['ro'] if $ro else [])"
+}
+
+owner() { stat -c %u:%g "$1"; }
+
+@test "cgroup ownership: on cgroup v2, a new cgroup namespace and a read-write /sys/fs/cgroup delegate the cgroup to the container's user" {
+  [ "$CG_MODE" = v2 ] || skip "cgroup $CG_MODE host: ownership is left alone on v1 (next test); the VM lane runs this"
+  delegation_cfg
+  args sh -c 'mkdir /sys/fs/cgroup/sub && echo $$ >/sys/fs/cgroup/sub/cgroup.procs && exec sleep 100'
+  run_detached
+  d=/sys/fs/cgroup$CGPATH
+  [ "$(owner "$d")" = 100000:100000 ]
+  # the kernel's /sys/kernel/cgroup/delegate, or the spec's list without it
+  files=$(cat /sys/kernel/cgroup/delegate 2>/dev/null || printf 'cgroup.procs\ncgroup.subtree_control\ncgroup.threads\n')
+  for f in $files; do
+    [ ! -e "$d/$f" ] || [ "$(owner "$d/$f")" = 100000:100000 ] || { echo "$f: $(owner "$d/$f")"; false; }
+  done
+  # everything else stays root's: the limits, the controllers
+  [ "$(owner "$d/cgroup.controllers")" = 0:0 ]
+  [ "$(owner "$d/cgroup.max.depth")" = 0:0 ]
+  [ ! -e "$d/pids.max" ] || [ "$(owner "$d/pids.max")" = 0:0 ]
+  # the container made a sub-cgroup and moved itself into it
+  [ "$(owner "$d/sub")" = 100000:100000 ]
+  grep -qx "$(cat "$BATS_TEST_TMPDIR/pid")" "$d/sub/cgroup.procs"
+  # and may not raise what it was not given
+  run rt exec c1 sh -c 'echo 5 >/sys/fs/cgroup/cgroup.max.depth'
+  [ "$status" -ne 0 ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  rt delete c1
+  [ ! -e "$d" ]
+}
+
+@test "cgroup ownership: left alone on v1, without a new cgroup namespace, and with a read-only /sys/fs/cgroup" {
+  args sleep 100
+  # v1 and hybrid (SHOULD NOT: delegation is not safe on v1): every
+  # hierarchy's directory, the unified one of a hybrid host too
+  if [ "$CG_MODE" != v2 ]; then
+    delegation_cfg
+    rt create c1
+    for d in $(cg_dirs); do
+      [ "$(owner "$d/t$BATS_TEST_NUMBER")" = 0:0 ]
+      [ "$(owner "$d/t$BATS_TEST_NUMBER/cgroup.procs")" = 0:0 ]
+    done
+    rt delete -f c1
+  fi
+  delegation_cfg ro
+  rt create c2
+  for d in $(cg_dirs); do [ "$(owner "$d/t$BATS_TEST_NUMBER")" = 0:0 ]; done
+  rt delete -f c2
+  delegation_cfg nons
+  rt create c3
+  for d in $(cg_dirs); do [ "$(owner "$d/t$BATS_TEST_NUMBER")" = 0:0 ]; done
+  rt delete -f c3
+}

@@ -661,6 +661,54 @@ static void test_paths(void) {
 
 static struct cg_layout v2_layout;
 
+/* config-linux.md "Cgroup ownership": a config that asks for it (a new
+ * cgroup namespace, /sys/fs/cgroup mounted read-write from "cgroup"). */
+static char *rw_opts[] = {"nosuid", "nodev"}, *ro_opts[] = {"nosuid", "ro"};
+static oci_namespace deleg_ns[] = {{.type = "user"}, {.type = "cgroup"}};
+static oci_linux deleg_linux = {.namespaces = deleg_ns, .n_namespaces = 2};
+static oci_mount deleg_mount = {.destination = "/sys/fs/cgroup", .type = "cgroup", .source = "cgroup",
+                                .options = rw_opts, .n_options = 2};
+static oci_config deleg_cfg = {.linux_ = &deleg_linux, .mounts = &deleg_mount, .n_mounts = 1};
+
+static void test_delegation(void) {
+  check(cgroup_wants_delegation(&deleg_cfg), "ownership: delegated with a cgroup namespace and a rw mount");
+  deleg_mount.options = ro_opts;
+  check(!cgroup_wants_delegation(&deleg_cfg), "ownership: not with a read-only /sys/fs/cgroup");
+  deleg_mount.options = rw_opts;
+  deleg_ns[1].path = "/proc/self/ns/cgroup";
+  check(!cgroup_wants_delegation(&deleg_cfg), "ownership: not with a joined cgroup namespace");
+  deleg_ns[1].path = NULL;
+  deleg_linux.n_namespaces = 1;
+  check(!cgroup_wants_delegation(&deleg_cfg), "ownership: not without a cgroup namespace");
+  deleg_linux.n_namespaces = 2;
+  deleg_mount.source = "none";
+  check(!cgroup_wants_delegation(&deleg_cfg), "ownership: not when the mount's source is not \"cgroup\"");
+  deleg_mount.source = "cgroup";
+
+  /* the delegation itself, on this host's cgroup2 mount */
+  const char *rel = rel_of("deleg");
+  rt_error err;
+  int r = cg_mkdir_p(L->unified, rel, &err);
+  check(r == 0, "ownership: mkdir %s: %s", rel, r ? err.msg : "ok");
+  r = cgroup_delegate(rel, 100000, 100001, &err);
+  check(r == 0, "ownership: cgroup_delegate: %s", r ? err.msg : "ok");
+  struct stat st;
+  const char *own[] = {"", "cgroup.procs", "cgroup.threads", "cgroup.subtree_control"};
+  for (size_t i = 0; i < sizeof own / sizeof *own; i++) {
+    int sr = stat(file_in(L->unified, rel, own[i]), &st);
+    check(sr == 0 && st.st_uid == 100000 && st.st_gid == 100001, "ownership: %s is 100000:100001 (%u:%u)",
+          *own[i] ? own[i] : "the directory", sr ? 0 : st.st_uid, sr ? 0 : st.st_gid);
+  }
+  const char *keep[] = {"cgroup.controllers", "cgroup.max.depth", "cgroup.type"};
+  for (size_t i = 0; i < sizeof keep / sizeof *keep; i++) {
+    int sr = stat(file_in(L->unified, rel, keep[i]), &st);
+    check(sr == 0 && st.st_uid == 0 && st.st_gid == 0, "ownership: %s stays 0:0", keep[i]);
+  }
+  r = cgroup_delegate(rel_of("no-such-cgroup"), 100000, 100000, &err);
+  check(r < 0 && strstr(err.msg, "no-such-cgroup"), "ownership: a missing cgroup is an error naming it (%s)",
+        r < 0 ? err.msg : "no error");
+}
+
 static void test_v2(void) {
   if (L->mode == CGROUP_MODE_V1) {
     check(1, "# SKIP v2 tests: this host has no cgroup2 mount");
@@ -789,8 +837,12 @@ static void test_v2(void) {
   f.cpu.realtime_runtime = 1000;
   expect_fail(&f, "v2: realtime is an error", ".linux.resources.cpu.realtimeRuntime", "v2");
 
+  test_delegation();
   cg_layout_override(NULL);
   L = saved;
+  /* never on v1 or hybrid */
+  if (L->mode != CGROUP_MODE_V2)
+    check(!cgroup_wants_delegation(&deleg_cfg), "ownership: not delegated on a %s host", cgroup_mode_name(L->mode));
 }
 
 /* ---- setup and cleanup ---- */
