@@ -427,6 +427,25 @@ static char *status_field(const char *key) {
   return NULL;
 }
 
+/* Whether the file's mode alone refuses this process write access (no
+ * CAP_DAC_OVERRIDE in the effective set, and no write bit for its class). */
+static int mode_refuses_write(const struct stat *st) {
+  char *eff = status_field("CapEff");
+  unsigned long long ce = eff ? strtoull(eff, NULL, 16) : 0;
+  free(eff);
+  if (ce & (1ULL << 1)) /* CAP_DAC_OVERRIDE */
+    return 0;
+  if (st->st_uid == geteuid())
+    return !(st->st_mode & S_IWUSR);
+  gid_t groups[1024];
+  int ng = getgroups(1024, groups), in = st->st_gid == getegid();
+  for (int i = 0; i < ng && !in; i++)
+    in = groups[i] == st->st_gid;
+  if (in)
+    return !(st->st_mode & S_IWGRP);
+  return !(st->st_mode & S_IWOTH);
+}
+
 /* Canonical absolute path: "rel" -> "/rel", no "//", ".", ".." or trailing "/". */
 static void clean_path(const char *in, char *out, size_t outsz) {
   char tmp[PATH_MAX];
@@ -1477,10 +1496,17 @@ static void check_readonly_paths(void) {
       continue;
     }
     /* procfs and sysfs refuse to create anything before looking at the
-     * mount, so for a directory any refusal counts once the mount is ro */
-    int refused = fd < 0 && (e == EROFS || (S_ISDIR(st.st_mode) && (e == ENOENT || e == EACCES || e == EPERM)));
+     * mount, so for a directory any refusal counts once the mount is ro.
+     * For a file, older kernels (6.1, the VM lane's) check the file's
+     * mode before the mount's read-only flag on open: a process the mode refuses (a non-root
+     * user and the 0200 sysrq-trigger) gets EACCES first; statvfs still
+     * has to show the mount read-only. */
+    int mode_refuses = S_ISREG(st.st_mode) && mode_refuses_write(&st);
+    int refused = fd < 0 && (e == EROFS || (S_ISDIR(st.st_mode) && (e == ENOENT || e == EACCES || e == EPERM)) ||
+                             (mode_refuses && e == EACCES));
     check(rdonly && refused, D("read-only mount %d, %s %s", rdonly, how, fd >= 0 ? "succeeded" : strerror(e)),
-          "readonlyPaths %s: on a read-only mount, %s fails%s", p, how, S_ISDIR(st.st_mode) ? "" : " with EROFS");
+          "readonlyPaths %s: on a read-only mount, %s fails%s", p, how,
+          S_ISDIR(st.st_mode) ? "" : mode_refuses ? " (EROFS, or EACCES: the mode refuses this user)" : " with EROFS");
   }
 }
 

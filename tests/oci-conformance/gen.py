@@ -460,6 +460,16 @@ def v_mount_tmpcopyup(b):
     b.host["exists./srv/copyup/dir/file"] = "tmpcopyup copied the directory's contents into the tmpfs"
 
 
+def kernel_older(major, minor):
+    """Whether the running kernel is older than MAJOR.MINOR."""
+    parts = os.uname().release.split(".")
+    try:
+        have = (int(parts[0]), int("".join(c for c in parts[1] if c.isdigit()) or 0))
+    except (IndexError, ValueError):
+        return False
+    return have < (major, minor)
+
+
 @variant("mount-idmap")
 def v_mount_idmap(b):
     """An idmapped bind mount: a file the host's root owns is the container's root's."""
@@ -478,6 +488,12 @@ def v_mount_idmap(b):
     b.host["owner./mnt/idmap/file"] = "0:0 through the mount's idmapping (host 0:0 would be 65534 without it)"
     b.add_mount("/mnt/plain", "bind", src, ["bind"])
     b.host["owner./mnt/plain/file"] = "65534:65534 without an idmapping (overflow ids)"
+    fstype = subprocess.run(["stat", "-f", "-c", "%T", src], capture_output=True, text=True).stdout.strip()
+    release = os.uname().release
+    if fstype == "tmpfs" and kernel_older(6, 3):
+        # tmpfs got FS_ALLOW_IDMAP in Linux 6.3; mount_setattr answers EINVAL before
+        b.meta["skip"] = (f"the fixture {src} is on tmpfs, and tmpfs allows idmapped mounts from Linux 6.3; "
+                          f"this kernel is {release}")
 
 
 @variant("mount-tmpfs-data")
@@ -620,6 +636,37 @@ def v_cgroups(b):
         "pids": {"limit": 100},
         "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0"},
     })
+
+
+@variant("cgroup-ownership")
+def v_cgroup_ownership(b):
+    """config-linux.md "Cgroup ownership": a user namespace, a new cgroup namespace and a
+    read-write /sys/fs/cgroup; on cgroup v2 the cgroup is the container's root's, on v1 not."""
+    b.linux["cgroupsPath"] = "/rt-conformance-" + b.name
+    b.ensure_ns("user")
+    b.ensure_ns("cgroup")
+    maps = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    b.linux["uidMappings"] = maps
+    b.linux["gidMappings"] = [dict(m) for m in maps]
+    for m in b.config.get("mounts", []):
+        if m.get("destination") == "/sys/fs/cgroup":
+            m["options"] = [o for o in m.get("options", []) if o != "ro"]
+    with open("/proc/sys/kernel/overflowuid") as f:
+        nobody = int(f.read())
+    with open("/proc/sys/kernel/overflowgid") as f:
+        nogroup = int(f.read())
+    unmapped = f"{nobody}:{nogroup}"
+    v2 = subprocess.run(["stat", "-f", "-c", "%T", "/sys/fs/cgroup"], capture_output=True,
+                        text=True).stdout.strip() == "cgroup2fs"
+    if v2:
+        b.host["owner./sys/fs/cgroup"] = "0:0 (the container's cgroup, delegated on cgroup v2)"
+        b.host["owner./sys/fs/cgroup/cgroup.procs"] = "0:0 (listed in /sys/kernel/cgroup/delegate)"
+        b.host["owner./sys/fs/cgroup/cgroup.subtree_control"] = "0:0 (listed in /sys/kernel/cgroup/delegate)"
+        b.host["owner./sys/fs/cgroup/cgroup.controllers"] = (
+            f"{unmapped} (SHOULD NOT: only the delegate files change hands; host root is unmapped here)")
+    else:
+        b.host["owner./sys/fs/cgroup/pids"] = (
+            f"{unmapped} (cgroup v1: SHOULD NOT change the ownership; host root is unmapped here)")
 
 
 @variant("cgroups-pids-zero")
