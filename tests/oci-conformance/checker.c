@@ -1782,6 +1782,21 @@ static void check_cgroups(void) {
     }
   }
 
+  /* unified: each key is a file of the container's cgroup2 directory
+   * (config-linux.md "Unified"); its controller had to be enabled */
+  json *uni = jpath(res, "unified", NULL);
+  for (size_t i = 0; i < jlen(uni) && uni->keys; i++) {
+    const char *k = uni->keys[i], *v = jstr(uni->kids[i]);
+    if (!v)
+      continue;
+    s = cgroup_read("-", "-", k, &v2);
+    if (!v2 && !s)
+      skip("no cgroup2 hierarchy visible in the container", "linux.resources.unified");
+    else
+      check(s && !strcmp(trim(s), v), s ? D("%s is '%s'", k, s) : D("%s: not readable", k),
+            "linux.resources.unified %s = %s (seen inside)", k, v);
+  }
+
   const char *cgp = jstr(jpath(cfg, "linux", "cgroupsPath", NULL));
   int cgns = 0;
   json *nss = jpath(cfg, "linux", "namespaces", NULL);

@@ -669,6 +669,19 @@ def v_cgroup_ownership(b):
             f"{unmapped} (cgroup v1: SHOULD NOT change the ownership; host root is unmapped here)")
 
 
+@variant("cgroups-unified")
+def v_cgroups_unified(b):
+    """linux.resources.unified on cgroup v2: keys rt has no field for, written as given,
+    their controllers (memory, pids) enabled for the cgroup."""
+    b.linux["cgroupsPath"] = "/rt-conformance-" + b.name
+    b.linux.setdefault("resources", {})["unified"] = {
+        "memory.high": "50331648", "memory.oom.group": "1", "pids.max": "77"}
+    if subprocess.run(["stat", "-f", "-c", "%T", "/sys/fs/cgroup"], capture_output=True,
+                      text=True).stdout.strip() != "cgroup2fs":
+        b.meta["skip"] = ("the host is not pure cgroup v2: memory and pids are v1 controllers here "
+                          "(err-unified-absent-controller checks the error; the VM lane runs this)")
+
+
 @variant("cgroups-pids-zero")
 def v_pids_zero(b):
     b.meta["desc"] = "pids.limit 0 is a valid limit (the checker never forks)"
@@ -838,6 +851,12 @@ def e_idmap_half(b):
     b.ensure_ns("user")
     b.linux["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
     b.linux["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+
+
+@failing("err-unified-absent-controller", "linux.resources.unified naming a controller that is not present")
+def e_unified_absent(b):
+    b.linux["cgroupsPath"] = "/rt-conformance-" + b.name
+    b.linux.setdefault("resources", {})["unified"] = {"nosuchctl.max": "1"}
 
 
 @failing("err-oci-version", "ociVersion that is not SemVer")

@@ -334,7 +334,8 @@ errors_rule() {
   left=$(leftovers "$b")
   check "$name: no mount or process left after the failed create" "$left" test -z "$left"
   if [ -n "$cgname" ]; then
-    left=$(cgroup_leftovers "$cgname")
+    # shellcheck disable=SC2086 # names, separated by spaces
+    left=$(cgroup_leftovers $cgname)
     check "$name: no cgroup left after the failed create" "$left" test -z "$left"
   fi
 }
@@ -403,7 +404,7 @@ run_failing_bundle() {
   if [ $rc != 0 ]; then
     tap ok "$name: create fails ($m_desc)"
     diag "$name: $(tail -c 300 "$WORK/$name.err" | tr '\n' ' ')"
-    errors_rule "$name" "$id" "$B" "$id"
+    errors_rule "$name" "$id" "$B" "$id rt-conformance-$name"
   else
     tap fail "$name: create fails ($m_desc)" "create succeeded"
     rt delete -f "$id" >/dev/null 2>&1
