@@ -859,6 +859,15 @@ def e_unified_absent(b):
     b.linux.setdefault("resources", {})["unified"] = {"nosuchctl.max": "1"}
 
 
+@failing("err-v1-only-resource-on-v2", "cpu.realtimeRuntime on cgroup v2, which has no conversion for it")
+def e_realtime_v2(b):
+    b.linux["cgroupsPath"] = "/rt-conformance-" + b.name
+    b.linux.setdefault("resources", {})["cpu"] = {"realtimeRuntime": 1000, "realtimePeriod": 1000000}
+    if subprocess.run(["stat", "-f", "-c", "%T", "/sys/fs/cgroup"], capture_output=True,
+                      text=True).stdout.strip() != "cgroup2fs":
+        b.meta["skip"] = "the host is not pure cgroup v2 (cpu.rt_runtime_us exists on v1; the VM lane runs this)"
+
+
 @failing("err-oci-version", "ociVersion that is not SemVer")
 def e_oci_version(b):
     b.config["ociVersion"] = "not-a-version"
