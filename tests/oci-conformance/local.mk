@@ -3,7 +3,7 @@
 # rootfs, so it is not an automake program: a sanitizer build's CFLAGS would
 # break a static link. run.sh builds it with `gcc -static` when needed;
 # `make oci-checker` builds it into the build tree, where run.sh picks it up.
-EXTRA_DIST += tests/oci-conformance/checker.c tests/oci-conformance/run.sh \
+EXTRA_DIST += tests/oci-conformance/checker.c tests/oci-conformance/run.sh tests/lib/busybox-links.py \
 	tests/oci-conformance/gen.py tests/oci-conformance/known-deviations \
 	docs/conformance.md
 

@@ -207,11 +207,7 @@ BASE=$WORK/base-rootfs
 mkdir -p "$BASE"/{bin,proc,sys,dev,tmp,etc,root,mnt,srv,rt-conformance}
 chmod 1777 "$BASE/tmp"
 cp "$BUSYBOX" "$BASE/bin/busybox"
-"$BASE/bin/busybox" --list | python3 -c '
-import os, sys
-for a in sys.stdin.read().split():
-    if not os.path.lexists(sys.argv[1] + "/" + a):
-        os.symlink("busybox", sys.argv[1] + "/" + a)' "$BASE/bin"
+python3 "$TOP/tests/lib/busybox-links.py" "$BASE/bin"
 printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/srv:/bin/sh\n' >"$BASE/etc/passwd"
 printf 'root:x:0:\ntty:x:5:\nuser:x:1000:\n' >"$BASE/etc/group"
 cp "$CHECKER" "$BASE/rt-checker"

@@ -13,8 +13,6 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin
 top=$(cd "$(dirname "$0")/../.." && pwd)
 RT=${RT:-$top/build/rt}
 LSM=${RT_VM_LSM:-none}
-n=0
-failed=0
 
 if [ -z "${RT_VM:-}" ] && [ -z "${RT_VM_LANE_ANYWHERE:-}" ]; then
   echo "1..0 # SKIP not in the VM lane's guest (run tests/vm/run.sh)"
@@ -29,22 +27,10 @@ ROOTFS=$T/rootfs
 PROFILE=rt-vm-lane-test
 
 # ------------------------------------------------------------ TAP
-ok() {
-  n=$((n + 1))
-  echo "ok $n - $*"
-}
-
-not_ok() { # DESC [DIAG FILE]
-  n=$((n + 1))
-  failed=$((failed + 1))
-  echo "not ok $n - $1"
-  [ -z "${2:-}" ] || [ ! -s "$2" ] || tail -n 25 "$2" | sed 's/^/# /'
-}
-
-skip() { # DESC REASON
-  n=$((n + 1))
-  echo "ok $n - $1 # SKIP $2"
-}
+# ok, not_ok, skip, eq, sub_tap
+# shellcheck source=tests/vm/tap.bash
+. "$top/tests/vm/tap.bash"
+TAP_WORK=$T
 
 # t DESC FUNC [ARG...]: FUNC runs in a subshell under set -e (as a bats
 # test); its output is the diagnostic when it fails.
@@ -56,17 +42,6 @@ t() {
     "$@"
   ) >"$log" 2>&1
   if [ $? -eq 0 ]; then ok "$desc"; else not_ok "$desc" "$log"; fi
-}
-
-# eq DESC EXPECTED ACTUAL
-eq() {
-  if [ "$2" = "$3" ]; then
-    ok "$1"
-  else
-    not_ok "$1"
-    echo "#   expected: '$2'"
-    echo "#   got:      '$3'"
-  fi
 }
 
 # ------------------------------------------------------------ helpers
@@ -169,9 +144,7 @@ trap cleanup EXIT
 # ------------------------------------------------------------ the guest
 mkdir -p "$ROOTFS"/{bin,proc,sys,dev,tmp,etc,root,out}
 cp /bin/busybox "$ROOTFS/bin/busybox"
-for a in $("$ROOTFS/bin/busybox" --list); do
-  [ -e "$ROOTFS/bin/$a" ] || ln -s busybox "$ROOTFS/bin/$a"
-done
+python3 "$top/tests/lib/busybox-links.py" "$ROOTFS/bin" # one process, not an ln per applet
 echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOTFS/etc/passwd"
 echo 'root:x:0:' >"$ROOTFS/etc/group"
 echo secret >"$ROOTFS/secret"
@@ -507,28 +480,7 @@ fi
 leak_check "apparmor"
 
 # ------------------------------------------------------------ other suites
-# Another TAP stream, renumbered into this one: sub_tap NAME CMD...
-sub_tap() {
-  local name=$1 st line
-  shift
-  "$@" >"$T/sub.tap" 2>&1
-  st=$?
-  while IFS= read -r line; do
-    case "$line" in
-    "ok "*) n=$((n + 1)); echo "ok $n - $name: $(echo "$line" | sed -E 's/^ok [0-9]+ (- )?//')" ;;
-    "not ok "*)
-      n=$((n + 1)); failed=$((failed + 1))
-      echo "not ok $n - $name: $(echo "$line" | sed -E 's/^not ok [0-9]+ (- )?//')" ;;
-    "#"*) echo "$line" ;;
-    1..*) ;;
-    *) echo "# $line" ;;
-    esac
-  done <"$T/sub.tap"
-  if [ "$st" -ne 0 ] && ! grep -q '^not ok' "$T/sub.tap"; then
-    not_ok "$name exited $st" "$T/sub.tap"
-  fi
-}
-
+# (renumbered into this stream by sub_tap)
 # The cgroup unit test (make check builds it) on a pure v2 host.
 unit=${RT_VM_UNIT_DIR:-$top/build/tests/unit}/test_cgroup
 if [ -x "$unit" ]; then

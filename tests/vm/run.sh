@@ -139,7 +139,15 @@ trap 'echo "not ok - vm: terminated"; exit 143' TERM HUP
 # its .deb is downloaded and unpacked, never installed. The cache keeps the
 # kernel and the few modules the initramfs loads, keyed by package and version.
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
-9pnet 9pnet_virtio netfs fscache 9p overlay"
+9pnet 9pnet_virtio netfs fscache 9p overlay veth tun"
+
+# kernel_cached KEY: the cache has KEY's kernel and every module above
+# (a cache entry from before a module was added is fetched again).
+kernel_cached() {
+  local m
+  [ -f "$cache/$1/release" ] || return 1
+  for m in $MODULES; do [ -f "$cache/$1/modules/$m.ko" ] || return 1; done
+}
 
 kernel_pkg() {
   local pkg ver
@@ -188,7 +196,7 @@ if [ -z "$key" ] && [ -z "${RT_TEST_NO_INSTALL:-}" ]; then
   apt-get update -qq >&2 || true
   key=$(kernel_pkg)
 fi
-if [ -n "$key" ] && [ ! -f "$cache/$key/release" ]; then
+if [ -n "$key" ] && ! kernel_cached "$key"; then
   log "downloading $key"
   fetch_kernel "$key" || { log "download of $key failed"; key=; }
 fi
@@ -312,7 +320,11 @@ cp /bin/busybox "$ird/bin/busybox"
 ln -s busybox "$ird/bin/sh"
 mknod -m 600 "$ird/dev/console" c 5 1
 cp "$kdir"/modules/*.ko "$ird/modules/"
-echo "$MODULES" | tr ' ' '\n' | grep . >"$ird/modules/order"
+# in dependency order; a cache entry kept from before a module was added
+# (no network to fetch it again) boots without it
+for m in $MODULES; do
+  [ ! -f "$kdir/modules/$m.ko" ] || echo "$m"
+done >"$ird/modules/order"
 cat >"$ird/init" <<'EOF'
 #!/bin/sh
 # rt VM lane: initramfs init (busybox).
@@ -457,7 +469,7 @@ fi
   echo 'export HOME=/root LC_ALL=C.UTF-8 TERM=dumb'
   printf 'export RT_VM=1 RT_VM_LSM=%q RT_VM_INIT=%q RT_VM_TOP=%q\n' "$lsm" "$init" "$top"
   [ -z "$sedir" ] || echo 'export RT_VM_SELINUX=/run/rt-vm-selinux'
-  for v in RT RT_VM_BATS RT_VM_UNIT_DIR RT_VM_SELINUX_VERBOSE; do
+  for v in RT RT_VM_BATS RT_VM_SUITES RT_VM_UNIT_DIR RT_VM_SELINUX_VERBOSE; do
     [ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
   done
   if [ "$init" = systemd ]; then

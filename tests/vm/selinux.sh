@@ -24,8 +24,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 RT=${RT:-$top/build/rt}
 LSM=${RT_VM_LSM:-none}
 SE=${RT_VM_SELINUX:-} # the policy tree run.sh unpacked (getenforce)
-n=0
-failed=0
 
 if [ -z "${RT_VM:-}" ] && [ -z "${RT_VM_LANE_ANYWHERE:-}" ]; then
   echo "1..0 # SKIP not in the VM lane's guest (run tests/vm/run.sh --lsm selinux)"
@@ -45,17 +43,9 @@ BADPL=system_u:system_r:rt_vm_no_such_t:s0
 BADML=system_u:object_r:rt_vm_no_such_file_t:s0
 
 # ------------------------------------------------------------ TAP
-ok() {
-  n=$((n + 1))
-  echo "ok $n - $*"
-}
-
-not_ok() { # DESC [DIAG FILE]
-  n=$((n + 1))
-  failed=$((failed + 1))
-  echo "not ok $n - $1"
-  [ -z "${2:-}" ] || [ ! -s "$2" ] || tail -n 30 "$2" | sed 's/^/# /'
-}
+# ok, not_ok, skip, eq, sub_tap
+# shellcheck source=tests/vm/tap.bash
+. "$top/tests/vm/tap.bash"
 
 # t DESC FUNC [ARG...]: FUNC runs in a subshell under set -e; its output is
 # the diagnostic when it fails (RT_VM_SELINUX_VERBOSE=1: always).
@@ -179,11 +169,7 @@ t0=$(date +%s%N)
 mkdir -p "$ROOTFS"/{bin,proc,sys,dev,tmp,etc,root,mnt/tmp}
 cp /bin/busybox "$ROOTFS/bin/busybox"
 # The applets' links in one process (an ln each costs 30-300 ms under TCG).
-python3 -c 'import os, sys
-d = sys.argv[1]
-for a in sys.argv[2:]:
-    if not os.path.lexists(os.path.join(d, a)):
-        os.symlink("busybox", os.path.join(d, a))' "$ROOTFS/bin" $("$ROOTFS/bin/busybox" --list)
+python3 "$top/tests/lib/busybox-links.py" "$ROOTFS/bin"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOTFS/etc/passwd"
 echo 'root:x:0:' >"$ROOTFS/etc/group"
 

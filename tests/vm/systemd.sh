@@ -17,8 +17,6 @@ export SYSTEMD_PAGER= SYSTEMD_COLORS=0
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 RT=${RT:-$top/build/rt}
-n=0
-failed=0
 
 if [ "${RT_VM_INIT:-}" != systemd ] && [ -z "${RT_VM_LANE_ANYWHERE:-}" ]; then
   echo "1..0 # SKIP not in the VM lane's systemd guest (run tests/vm/run.sh --init systemd)"
@@ -32,22 +30,9 @@ ROOTFS=$T/rootfs
 CG=/sys/fs/cgroup
 
 # ------------------------------------------------------------ TAP
-ok() {
-  n=$((n + 1))
-  echo "ok $n - $*"
-}
-
-not_ok() { # DESC [DIAG FILE]
-  n=$((n + 1))
-  failed=$((failed + 1))
-  echo "not ok $n - $1"
-  [ -z "${2:-}" ] || [ ! -s "$2" ] || tail -n 30 "$2" | sed 's/^/# /'
-}
-
-skip() { # DESC REASON
-  n=$((n + 1))
-  echo "ok $n - $1 # SKIP $2"
-}
+# ok, not_ok, skip, eq, sub_tap
+# shellcheck source=tests/vm/tap.bash
+. "$top/tests/vm/tap.bash"
 
 # t DESC FUNC [ARG...]: FUNC runs in a subshell under set -e (as a bats
 # test); its output is the diagnostic when it fails. want_props and
@@ -217,11 +202,7 @@ mkdir -p "$ROOTFS"/{bin,proc,sys,dev,tmp,etc,root}
 cp /bin/busybox "$ROOTFS/bin/busybox"
 # The applets' links from one process: an ln per applet (400 of them) costs
 # a minute under TCG.
-"$ROOTFS/bin/busybox" --list | python3 -c '
-import os, sys
-for a in sys.stdin.read().split():
-    if not os.path.lexists(sys.argv[1] + "/" + a):
-        os.symlink("busybox", sys.argv[1] + "/" + a)' "$ROOTFS/bin"
+python3 "$top/tests/lib/busybox-links.py" "$ROOTFS/bin"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOTFS/etc/passwd"
 echo 'root:x:0:' >"$ROOTFS/etc/group"
 
