@@ -1105,8 +1105,10 @@ bool cgroup_wants_delegation(const oci_config *c) {
     return false;
   for (size_t i = 0; i < c->n_mounts; i++) {
     const oci_mount *m = &c->mounts[i];
-    if (!m->source || strcmp(m->source, "cgroup") != 0 || !m->destination ||
-        strcmp(m->destination, "/sys/fs/cgroup") != 0)
+    if (!m->source || strcmp(m->source, "cgroup") != 0 || !m->destination)
+      continue;
+    _cleanup_free_ char *dest = fs_clean_path(m->destination); /* "/sys/fs/cgroup/" too */
+    if (!dest || strcmp(dest, "/sys/fs/cgroup") != 0)
       continue;
     bool ro = false;
     for (size_t j = 0; j < m->n_options; j++)

@@ -684,6 +684,9 @@ static void test_delegation(void) {
   deleg_mount.source = "none";
   check(!cgroup_wants_delegation(&deleg_cfg), "ownership: not when the mount's source is not \"cgroup\"");
   deleg_mount.source = "cgroup";
+  deleg_mount.destination = "/sys/fs//cgroup/";
+  check(cgroup_wants_delegation(&deleg_cfg), "ownership: the destination as a path (/sys/fs//cgroup/)");
+  deleg_mount.destination = "/sys/fs/cgroup";
 
   /* the delegation itself, on this host's cgroup2 mount */
   const char *rel = rel_of("deleg");
