@@ -575,7 +575,33 @@ t_unit_stopped() {
   [ ! -e $CG/system.slice/rt-vm-sd3.scope ]
 }
 t "systemctl stop of the scope: the container is stopped, rt delete succeeds quietly, nothing left" t_unit_stopped
-leak_check "default path, create, slices"
+
+t_ownership() {
+  # config-linux.md "Cgroup ownership" with the systemd driver: the scope is
+  # delegated to the container's root (host 100000) as a cgroupfs one is.
+  mkb sdown '["sh", "-c", "mkdir /sys/fs/cgroup/sub && echo $$ >/sys/fs/cgroup/sub/cgroup.procs && exec sleep 1000"]' \
+    "system.slice:rt-vm:sdown" "m = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['namespaces'] += [{'type': 'user'}, {'type': 'cgroup'}]
+c['linux']['uidMappings'] = m
+c['linux']['gidMappings'] = m
+for x in c['mounts']:
+    if x['destination'] == '/sys/fs/cgroup':
+        x['options'] = [o for o in x['options'] if o != 'ro']"
+  start sdown
+  local d=$CG/system.slice/rt-vm-sdown.scope
+  stat -c '%n %u:%g' "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" "$d/cgroup.controllers" "$d/sub"
+  [ "$(stat -c %u:%g "$d")" = 100000:100000 ]
+  [ "$(stat -c %u:%g "$d/cgroup.procs")" = 100000:100000 ]
+  [ "$(stat -c %u:%g "$d/cgroup.subtree_control")" = 100000:100000 ]
+  [ "$(stat -c %u:%g "$d/cgroup.controllers")" = 0:0 ]
+  [ "$(stat -c %u:%g "$d/sub")" = 100000:100000 ]
+  grep -qx "$(cat "$T/sdown/pid")" "$d/sub/cgroup.procs"
+  rt delete -f sdown
+  gone rt-vm-sdown.scope
+  [ ! -e "$d" ]
+}
+t "cgroup ownership: with a user and a cgroup namespace and /sys/fs/cgroup read-write, the scope is the container root's (100000:100000); it makes a sub-cgroup and enters it" t_ownership
+leak_check "default path, create, slices, ownership"
 
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "# the tests took $((ms / 1000)).$(printf %03d $((ms % 1000))) s; the slowest (ms, test):" \
