@@ -139,7 +139,7 @@ trap 'echo "not ok - vm: terminated"; exit 143' TERM HUP
 # its .deb is downloaded and unpacked, never installed. The cache keeps the
 # kernel and the few modules the initramfs loads, keyed by package and version.
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
-9pnet 9pnet_virtio netfs fscache 9p overlay veth tun"
+virtio_blk 9pnet 9pnet_virtio netfs fscache 9p overlay veth tun"
 
 # kernel_cached KEY: the cache has KEY's kernel and every module above
 # (a cache entry from before a module was added is fetched again).
@@ -503,6 +503,9 @@ else
   cmdline="$cmdline lsm=lockdown,capability,landlock,yama,bpf"
 fi
 console=$work/console.log
+# An empty 16 MB disk (/dev/vda in the guest): a block device for the
+# blockIO throttles (io.max) of cgroups.bats; nothing mounts it.
+truncate -s 16M "$work/disk.img"
 start=$(date +%s%N)
 qemu-system-x86_64 \
   -accel "${RT_VM_ACCEL:-tcg}" -cpu "${RT_VM_CPU:-max}" -m "${RT_VM_MEM:-2G}" -smp "${RT_VM_SMP:-2}" \
@@ -510,6 +513,7 @@ qemu-system-x86_64 \
   -kernel "$kdir/vmlinuz" -initrd "$work/initramfs.img" -append "$cmdline" \
   -virtfs "local,path=/,mount_tag=rthostroot,security_model=passthrough,readonly=on,multidevs=remap" \
   -virtfs "local,path=$share,mount_tag=rtshare,security_model=none,multidevs=remap" \
+  -drive "file=$work/disk.img,format=raw,if=virtio" \
   </dev/null >"$console" 2>&1 &
 qpid=$!
 if [ -n "${RT_VM_VERBOSE:-}" ]; then
