@@ -308,14 +308,19 @@ static size_t layout_mounts(const struct cg_layout *l, const char **out, size_t 
 
 bool cg_is_ours(const char *dir) {
   char v[8];
-  if (getxattr(dir, CG_XATTR, v, sizeof v) >= 0)
+  if (getxattr(dir, CG_XATTR, v, sizeof v) >= 0 || getxattr(dir, CG_XATTR_USER, v, sizeof v) >= 0)
     return true;
   return errno == ENOTSUP;
 }
 
+/* trusted.* needs CAP_SYS_ADMIN in the initial user namespace; rootless
+ * (in a cgroup delegated to the user) the mark is a user.* attribute. */
 static void mark_ours(const char *dir) {
-  if (setxattr(dir, CG_XATTR, "1", 1, 0) < 0 && errno != ENOTSUP)
-    log_warn("cgroup: mark %s as made by rt: %s", dir, strerror(errno));
+  if (setxattr(dir, CG_XATTR, "1", 1, 0) == 0 || errno == ENOTSUP)
+    return;
+  if (errno == EPERM && setxattr(dir, CG_XATTR_USER, "1", 1, 0) == 0)
+    return;
+  log_warn("cgroup: mark %s as made by rt: %s", dir, strerror(errno));
 }
 
 int cg_mkdir_p(const char *mnt, const char *rel, rt_error *err) {

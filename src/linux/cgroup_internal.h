@@ -12,6 +12,7 @@
 
 /* Marks a directory rt created; destroy removes only marked directories. */
 #define CG_XATTR "trusted.rt.created"
+#define CG_XATTR_USER "user.rt.created"
 
 /* One mounted v1 hierarchy. */
 struct cg_hier {

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "linux/cgroup.h"
 #include "linux/cgroup_internal.h"
+#include "linux/namespaces.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -459,7 +461,15 @@ int cg_v2_apply(const struct cg_ctx *x, const char *mnt, const oci_resources *r)
     return rt_error_set(x->err, ENOMEM, "cgroup path");
   if (v2_network(x, r->network) < 0)
     return -1;
-  if (r->n_devices && cg_devices_bpf_apply(x, dir, r->devices, r->n_devices) < 0)
+  /* The device filter is an eBPF program, which only a privileged rt may
+   * attach. Unprivileged or inside a user namespace (rootless, in a cgroup
+   * delegated to the user) it is left out, as runc does: such a container
+   * cannot make a usable device node, and the host's nodes bound in keep
+   * their own permissions. */
+  bool privileged = geteuid() == 0 && !ns_running_in_userns();
+  if (r->n_devices && !privileged)
+    log_debug("cgroup: %s: no device filter (rootless)", dir);
+  else if (r->n_devices && cg_devices_bpf_apply(x, dir, r->devices, r->n_devices) < 0)
     return -1;
   if (v2_memory(x, dir, r->memory) < 0 || v2_cpu(x, dir, r->cpu) < 0)
     return -1;

@@ -52,6 +52,14 @@ static int mount_hierarchy(int dir, const char *host_mp, const char *fstype, con
   if (new_cgroupns) {
     if (mount(fstype, path, fstype, flags, opts) == 0)
       return 0;
+    /* EBUSY: the same cgroup2 is mounted there already (a /sys bound from
+     * the host, as in a user namespace where sysfs cannot be mounted), and
+     * the kernel refuses a superblock on a mount point it is the top of. A
+     * tmpfs in between lets the fresh mount, rooted at the namespace's
+     * cgroup, go on top. */
+    if (errno == EBUSY && mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") == 0 &&
+        mount(fstype, path, fstype, flags, opts) == 0)
+      return 0;
     if (errno != EPERM && errno != EBUSY)
       return rt_error_set(err, errno, "%s: mount %s (%s)", field, fstype, opts ? opts : "");
   }

@@ -109,3 +109,46 @@ c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)"
   # the state went under $XDG_RUNTIME_DIR (and was removed at the end)
   [ -d "$XDG/rt" ]
 }
+
+# The same on pure cgroup v2, with a cgroup delegated to the user (as
+# systemd's Delegate=yes gives one) and the config asking for a cgroup
+# namespace and a read-write /sys/fs/cgroup (podman --systemd=always): rt,
+# root of the user namespace, makes the container's cgroup in the
+# delegated one and applies the limits (no device filter: an unprivileged
+# rt cannot attach eBPF). The cgroup is the user's already, so config-linux.md
+# "Cgroup ownership" has nothing to change, and the container's root can
+# make sub-cgroups.
+@test "rootless: root of a user namespace in a delegated cgroup v2: its limits, a cgroup namespace, sub-cgroups" {
+  [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] || skip "needs a pure cgroup v2 host (the VM lane runs it)"
+  P=/sys/fs/cgroup/rt-bats-rl-$$
+  mkdir -p "$P/session"
+  # what a delegation hands over (cgroups(7)): the directories and these files
+  chown "$UID_RL:$UID_RL" "$P" "$P/session"
+  for f in cgroup.procs cgroup.subtree_control cgroup.threads; do
+    chown "$UID_RL:$UID_RL" "$P/$f" "$P/session/$f"
+  done
+  echo "+pids" >"/sys/fs/cgroup/cgroup.subtree_control"
+  cfg "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'user'] + [{'type': 'cgroup'}]
+c['linux'].pop('uidMappings', None); c['linux'].pop('gidMappings', None)
+c['linux']['cgroupsPath'] = '/rt-bats-rl-$$/rl10'
+c['linux']['resources'] = {'pids': {'limit': 33}}
+for m in c['mounts']:
+    if m['destination'] == '/sys/fs/cgroup':
+        m['options'] = [o for o in m['options'] if o != 'ro']"
+  args sh -c 'cat /proc/self/cgroup; cat /sys/fs/cgroup/pids.max; mkdir /sys/fs/cgroup/sub && echo $$ >/sys/fs/cgroup/sub/cgroup.procs && cat /proc/self/cgroup'
+  # root puts the shell in the user's cgroup (moving needs the common
+  # ancestor), then it becomes the user, then root of a user namespace
+  run sh -c "echo \$\$ >'$P/session/cgroup.procs' && exec setpriv --reuid=$UID_RL --regid=$UID_RL --clear-groups \
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin USER=rtuser XDG_RUNTIME_DIR='$XDG' \
+    unshare --user --map-root-user -- '$RT' run --bundle '$BUNDLE' rl10"
+  echo "$output" >&3
+  left=$(find "$P" -mindepth 1 -type d ! -name session)
+  find "$P" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "0::/" ]
+  [ "${lines[1]}" = 33 ]
+  [ "${lines[2]}" = "0::/sub" ]
+  # rt removed the cgroup it made (with the container's sub-cgroup)
+  [ -z "$left" ]
+  [ ! -e "$P" ]
+}
