@@ -41,6 +41,34 @@ static char *own_cgroup(const char *key) {
   return NULL;
 }
 
+/* A new mount of fstype (comma-separated options: flags, or key=value), made
+ * detached with fsopen/fsmount and moved onto dir. 0 or -1 with errno. */
+static int fresh_mount_moved(int dir, const char *fstype, const char *opts, unsigned long flags) {
+  _cleanup_close_ int fs = fsopen(fstype, FSOPEN_CLOEXEC);
+  if (fs < 0)
+    return -1;
+  _cleanup_free_ char *list = opts ? strdup(opts) : NULL;
+  if (opts && !list)
+    return errno = ENOMEM, -1;
+  char *save = NULL;
+  for (char *o = list ? strtok_r(list, ",", &save) : NULL; o; o = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(o, '=');
+    if (eq)
+      *eq = '\0';
+    if (fsconfig(fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, eq ? eq + 1 : NULL, 0) < 0)
+      return -1;
+  }
+  if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  unsigned attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  if (flags & MS_RDONLY)
+    attr |= MOUNT_ATTR_RDONLY;
+  _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr);
+  if (mnt < 0)
+    return -1;
+  return move_mount(mnt, "", dir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
 /* Mount one hierarchy at dir (an O_PATH fd): a fresh cgroup mount when the
  * container has its own cgroup namespace, else a bind of our own cgroup's
  * directory of that hierarchy (what runc shows a container without cgroupns). */
@@ -52,16 +80,17 @@ static int mount_hierarchy(int dir, const char *host_mp, const char *fstype, con
   if (new_cgroupns) {
     if (mount(fstype, path, fstype, flags, opts) == 0)
       return 0;
-    /* EBUSY: the same cgroup2 is mounted there already (a /sys bound from
-     * the host, as in a user namespace where sysfs cannot be mounted), and
-     * the kernel refuses a superblock on a mount point it is the top of. A
-     * tmpfs in between lets the fresh mount, rooted at the namespace's
-     * cgroup, go on top. */
-    if (errno == EBUSY && mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") == 0 &&
-        mount(fstype, path, fstype, flags, opts) == 0)
+    /* EBUSY: the same hierarchy is mounted there already (a /sys bound
+     * from the host, as in a user namespace where sysfs cannot be mounted),
+     * and mount(2) refuses a superblock on a mount point it is the top of.
+     * move_mount(2) of a detached fresh mount has no such rule. */
+    int e = errno;
+    if (e == EBUSY && fresh_mount_moved(dir, fstype, opts, flags) == 0)
       return 0;
-    if (errno != EPERM && errno != EBUSY)
-      return rt_error_set(err, errno, "%s: mount %s (%s)", field, fstype, opts ? opts : "");
+    if (e == EBUSY)
+      e = errno;
+    if (e != EPERM && e != EBUSY)
+      return rt_error_set(err, e, "%s: mount %s (%s)", field, fstype, opts ? opts : "");
   }
   _cleanup_free_ char *own = own_cgroup(key);
   _cleanup_free_ char *src = NULL;
