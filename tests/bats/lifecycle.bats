@@ -701,6 +701,7 @@ c['mounts'].append({'destination': '/hooklog', 'type': 'bind', 'source': '$BATS_
   [ "$(cat "$BATS_TEST_TMPDIR/log")" = poststop ]
   rm "$BATS_TEST_TMPDIR/log"
   run rt run c2
+  echo "c2: $output" >&3
   [ "$status" -ne 0 ]
   [[ "$output" == *"hooks.poststart[0]"* ]]
   [ ! -e "$ROOT/c2" ]
