@@ -30,6 +30,9 @@ PROFILE=rt-vm-lane-test
 # ok, not_ok, skip, eq, sub_tap
 # shellcheck source=tests/vm/tap.bash
 . "$top/tests/vm/tap.bash"
+# rt, leak_check, guest_cleanup
+# shellcheck source=tests/vm/guest.bash
+. "$top/tests/vm/guest.bash"
 TAP_WORK=$T
 
 # t DESC FUNC [ARG...]: FUNC runs in a subshell under set -e (as a bats
@@ -45,10 +48,6 @@ t() {
 }
 
 # ------------------------------------------------------------ helpers
-rt() {
-  "$RT" --root "$ROOT" "$@"
-}
-
 # The container's cgroup directory (cgroupsPath $CGP/NAME).
 cg() {
   echo "/sys/fs/cgroup$CGP/$1"
@@ -112,30 +111,9 @@ start() {
   rt run -d --bundle "$T/$1" --pid-file "$T/$1/pid" "$1" && wait_status "$1" running
 }
 
-# After a group: delete what is left, and the cgroup parent must be empty.
-leak_check() { # DESC
-  local d left=$T/left.log
-  : >"$left"
-  for d in "$ROOT"/*; do
-    [ -e "$d" ] || continue
-    echo "left container: ${d##*/}" >>"$left"
-    rt delete --force "${d##*/}" >>"$left" 2>&1
-  done
-  if [ -d "/sys/fs/cgroup$CGP" ]; then
-    find "/sys/fs/cgroup$CGP" -mindepth 1 -type d >>"$left"
-    find "/sys/fs/cgroup$CGP" -depth -mindepth 1 -type d -exec rmdir {} \; 2>/dev/null
-    rmdir "/sys/fs/cgroup$CGP" 2>/dev/null
-  fi
-  if [ -s "$left" ]; then not_ok "$1: nothing left behind" "$left"; else ok "$1: nothing left behind"; fi
-}
-
+# At exit (leak_check, after each group, is in guest.bash).
 cleanup() {
-  local d
-  for d in "$ROOT"/*; do
-    [ -e "$d" ] && "$RT" --root "$ROOT" delete --force "${d##*/}" >/dev/null 2>&1
-  done
-  [ -d "/sys/fs/cgroup$CGP" ] &&
-    find "/sys/fs/cgroup$CGP" -depth -type d -exec rmdir {} \; 2>/dev/null
+  guest_cleanup
   [ "$LSM" != apparmor ] || [ ! -f "$T/profile" ] || apparmor_parser -R "$T/profile" >/dev/null 2>&1
   rm -rf "$T"
 }

@@ -46,6 +46,9 @@ BADML=system_u:object_r:rt_vm_no_such_file_t:s0
 # ok, not_ok, skip, eq, sub_tap
 # shellcheck source=tests/vm/tap.bash
 . "$top/tests/vm/tap.bash"
+# rt, leak_check, guest_cleanup
+# shellcheck source=tests/vm/guest.bash
+. "$top/tests/vm/guest.bash"
 
 # t DESC FUNC [ARG...]: FUNC runs in a subshell under set -e; its output is
 # the diagnostic when it fails (RT_VM_SELINUX_VERBOSE=1: always).
@@ -68,10 +71,6 @@ t() {
 }
 
 # ------------------------------------------------------------ helpers
-rt() {
-  "$RT" --root "$ROOT" "$@"
-}
-
 # mkb NAME ARGS_JSON [PYTHON]: a bundle $T/NAME from `rt spec`: terminal off,
 # the shared read-only rootfs, cgroupsPath $CGP/NAME, a tmpfs on /mnt/tmp,
 # the args, then the python statement on the config `c`.
@@ -138,29 +137,8 @@ for p in sys.argv[1:]:
         print("error: %s" % e.strerror)' "$@"
 }
 
-leak_check() { # DESC
-  local d left=$T/left.log
-  : >"$left"
-  for d in "$ROOT"/*; do
-    [ -e "$d" ] || continue
-    echo "left container: ${d##*/}" >>"$left"
-    rt delete --force "${d##*/}" >>"$left" 2>&1
-  done
-  if [ -d "/sys/fs/cgroup$CGP" ]; then
-    find "/sys/fs/cgroup$CGP" -mindepth 1 -type d >>"$left"
-    find "/sys/fs/cgroup$CGP" -depth -mindepth 1 -type d -exec rmdir {} \; 2>/dev/null
-    rmdir "/sys/fs/cgroup$CGP" 2>/dev/null
-  fi
-  if [ -s "$left" ]; then not_ok "$1: nothing left behind" "$left"; else ok "$1: nothing left behind"; fi
-}
-
 cleanup() {
-  local d
-  for d in "$ROOT"/*; do
-    [ -e "$d" ] && "$RT" --root "$ROOT" delete --force "${d##*/}" >/dev/null 2>&1
-  done
-  [ -d "/sys/fs/cgroup$CGP" ] &&
-    find "/sys/fs/cgroup$CGP" -depth -type d -exec rmdir {} \; 2>/dev/null
+  guest_cleanup
   rm -rf "$T"
 }
 trap cleanup EXIT
