@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "linux/exeseal.h"
 #include "linux/namespaces.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -66,7 +67,14 @@ static void print_version(void) {
   printf("rt version %s\nspec: 1.3.0\n", PACKAGE_VERSION);
 }
 
+/* The commands that start a process in a container: they run from a binary
+ * that cannot be written through /proc/self/exe (linux/exeseal.h). */
+static bool starts_container_process(const char *name) {
+  return strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0;
+}
+
 int main(int argc, char **argv) {
+  exe_seal_forget_marker();
   rt_globals g = {.root = NULL, .log_format = RT_LOG_TEXT, .rootless = "auto"};
   enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
   static const struct option opts[] = {
@@ -163,6 +171,15 @@ int main(int argc, char **argv) {
     fprintf(stderr, "rt: no such command: %s\n\n", name);
     print_global_usage(stderr);
     return 1;
+  }
+  if (starts_container_process(name)) {
+    rt_error err;
+    if (exe_seal_ensure(argv, &err) < 0) {
+      rt_log(RT_LOG_ERROR, "%s", err.msg);
+      return 1;
+    }
+    if (rt_log_debug_enabled())
+      rt_log(RT_LOG_DEBUG, "CVE-2019-5736 defence: running from %s", exe_seal_describe());
   }
   int first = optind;
   optind = 0; /* reset getopt for the subcommand (GNU: full re-initialisation) */

@@ -151,11 +151,10 @@ int security_apply(const oci_config *c, int stage, const char *state_json, rt_er
       return -1;
   }
   const oci_seccomp *s = seccomp_of(c);
-  bool nnp = p && p->no_new_privileges;
-  /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN, still held at
-   * stage 0; with it, load as late as possible so that rt's own last
-   * syscalls are not filtered. */
-  if (s && stage == (nnp ? 1 : 0))
+  /* Stage 1, as late as possible, so that rt's own last syscalls are not
+   * filtered; without no_new_privs the caller held on to CAP_SYS_ADMIN for
+   * the load (linux/finalize.c). */
+  if (s && stage == 1)
     return apply_seccomp(s, state_json, err);
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/capability.h>
 #include <stdint.h>
 #include <string.h>
@@ -146,7 +147,12 @@ static int apply_ambient(const oci_capabilities *c, const struct capsets *s, rt_
   return 0;
 }
 
-static int apply_sets(const oci_capabilities *c, rt_error *err) {
+/* The sets of apply_sets while CAP_SYS_ADMIN is held on for the seccomp
+ * filter (stage 3), put in place by stage 2. */
+static struct capsets held_final;
+static bool held;
+
+static int apply_sets(const oci_capabilities *c, bool hold_admin, rt_error *err) {
   struct capsets cur = {0};
   if (get_caps(&cur, err) < 0)
     return -1;
@@ -173,12 +179,36 @@ static int apply_sets(const oci_capabilities *c, rt_error *err) {
     if (set_caps(&raised) < 0)
       return rt_error_set(err, errno, FIELD ": capset (raise the effective set)");
   }
-  if (set_caps(&s) < 0)
+  struct capsets now = s;
+  if (hold_admin && !(s.effective & BIT(CAP_SYS_ADMIN)) && (cur.permitted & BIT(CAP_SYS_ADMIN))) {
+    now.permitted |= BIT(CAP_SYS_ADMIN);
+    now.effective |= BIT(CAP_SYS_ADMIN);
+    held_final = s;
+    held = true;
+  }
+  if (set_caps(&now) < 0)
     return rt_error_set(err, errno, FIELD ": capset");
   return apply_ambient(c, &s, err);
 }
 
+/* Dropping CAP_SYS_ADMIN from the permitted set also takes it out of the
+ * ambient set, which apply_ambient never raised it in (s had it not). */
+static int drop_held(rt_error *err) {
+  if (!held)
+    return 0;
+  held = false;
+  if (set_caps(&held_final) < 0)
+    return rt_error_set(err, errno, FIELD ": capset (drop the CAP_SYS_ADMIN held for the seccomp "
+                                   "filter; the profile must allow capset)");
+  return 0;
+}
+
 int proc_apply_caps(const oci_process *p, int stage, rt_error *err) {
   const oci_capabilities *c = p->capabilities;
-  return stage == 0 ? apply_bounding(c, err) : apply_sets(c, err);
+  switch (stage) {
+  case 0: return apply_bounding(c, err);
+  case 1: return apply_sets(c, false, err);
+  case 3: return apply_sets(c, true, err);
+  default: return drop_held(err);
+  }
 }

@@ -1,5 +1,6 @@
 librt_a_SOURCES += \
 	src/linux/init.c src/linux/init.h \
+	src/linux/exeseal.c src/linux/exeseal.h \
 	src/linux/finalize.c src/linux/finalize.h \
 	src/linux/sync.c src/linux/sync.h \
 	src/linux/namespaces.c src/linux/namespaces.h \

@@ -27,6 +27,9 @@ int proc_find_executable(const oci_process *p, char **out, rt_error *err);
 /* setgroups, setresgid, setresuid keeping capabilities; then umask. */
 int proc_apply_user(const oci_process *p, bool userns_deny_setgroups, rt_error *err);
 /* The capability sets of process.capabilities (bounding before the user
- * switch: call with stage 0 before proc_apply_user and stage 1 after). */
+ * switch: call with stage 0 before proc_apply_user and stage 1 after).
+ * Stage 3 is stage 1 with CAP_SYS_ADMIN held on in the effective and
+ * permitted sets (a seccomp filter without no_new_privs needs it); stage 2
+ * then drops it, after the filter is loaded. */
 int proc_apply_caps(const oci_process *p, int stage, rt_error *err);
 int proc_chdir(const oci_process *p, rt_error *err);

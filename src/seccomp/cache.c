@@ -56,7 +56,7 @@ char *rt_seccomp_cache_key(const oci_seccomp *s) {
   if (!f)
     return NULL;
   const struct scmp_version *v = seccomp_version();
-  fprintf(f, "rt seccomp cache 1\nlibseccomp %u.%u.%u api %u native %08x\n", v->major, v->minor,
+  fprintf(f, "rt seccomp cache 2 (enosys stub)\nlibseccomp %u.%u.%u api %u native %08x\n", v->major, v->minor,
           v->micro, seccomp_api_get(), seccomp_arch_native());
   key_action(f, "default", s->default_action, s->has_default_errno_ret, s->default_errno_ret);
   for (size_t i = 0; i < s->n_architectures; i++)

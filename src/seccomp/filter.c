@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -60,13 +61,19 @@ static int check_syscall(const oci_seccomp_syscall *sc, size_t i, bool listener,
     return rt_error_set(err, 0, "config.json: " FIELD ".syscalls[%zu].names: empty", i);
   if (act == SCMP_ACT_NOTIFY) {
     /* rt hands the notify fd to the listener with sendmsg after loading the
-     * filter: a notified sendmsg would wait for a listener that has no fd. */
+     * filter: a notified sendmsg would wait for a listener that has no fd.
+     * write is how the init reports a failure of its last steps (to rt or
+     * `rt start`), which then would wait on the listener too (runc refuses
+     * it as well). */
+    static const char *const handshake[] = {"sendmsg", "write"};
     for (size_t j = 0; j < sc->n_names; j++)
-      if (sc->names[j] && strcmp(sc->names[j], "sendmsg") == 0)
-        return rt_error_set(err, 0,
-                            "config.json: " FIELD ".syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used "
-                            "for sendmsg (rt sends the seccomp fd to the listener with it)",
-                            i);
+      for (size_t h = 0; h < ARRAY_SIZE(handshake); h++)
+        if (sc->names[j] && strcmp(sc->names[j], handshake[h]) == 0)
+          return rt_error_set(err, 0,
+                              "config.json: " FIELD ".syscalls[%zu].names[%zu]: SCMP_ACT_NOTIFY "
+                              "cannot be used for %s (rt needs it for the listener handshake and "
+                              "its error reports)",
+                              i, j, handshake[h]);
     if (!listener)
       return rt_error_set(err, 0,
                           "config.json: " FIELD ".syscalls[%zu].action: SCMP_ACT_NOTIFY needs "
@@ -362,12 +369,115 @@ void rt_seccomp_prog_free(struct rt_seccomp_prog *p) {
   p->len = 0;
 }
 
+/* ENOSYS for syscalls newer than the profile. A profile whose default is an
+ * error (EPERM) would make a syscall the profile's author never heard of
+ * (clone3 and openat2 for profiles older than Linux 5.3/5.6) fail with EPERM,
+ * and glibc and others fall back to the older call only on ENOSYS. As runc
+ * does, a number above the highest the profile names, for its architecture,
+ * gets ENOSYS; a number at or below it gets the default action. The prefix
+ * runs before libseccomp's program:
+ *
+ *   ld arch; per architecture: jeq ARCH ? (ld nr; [x86_64: x32 numbers go
+ *   on]; jgt MAX ? enosys : main) : next; ja main; enosys: ret ERRNO|ENOSYS;
+ *   main: libseccomp's program. */
+#define X32_SYSCALL_BIT 0x40000000U
+#define MAX_STUB_ARCHS 16
+
+static bool stub_wanted(uint32_t def) {
+  return def != SCMP_ACT_ALLOW && def != SCMP_ACT_LOG;
+}
+
+/* The highest syscall number the profile names, for one architecture. */
+static int profile_max_nr(const oci_seccomp *s, uint32_t arch) {
+  int max = -1;
+  for (size_t i = 0; i < s->n_syscalls; i++)
+    for (size_t j = 0; j < s->syscalls[i].n_names; j++) {
+      const char *name = s->syscalls[i].names[j];
+      int nr = name ? seccomp_syscall_resolve_name_arch(arch, name) : __NR_SCMP_ERROR;
+      if (nr >= 0 && nr > max)
+        max = nr;
+    }
+  return max;
+}
+
+static int add_enosys_stub(const oci_seccomp *s, struct rt_seccomp_prog *out, rt_error *err) {
+  uint32_t def;
+  if (default_action(s, &def, err) < 0)
+    return -1;
+  if (!stub_wanted(def))
+    return 0;
+  uint32_t archs[MAX_STUB_ARCHS];
+  int maxes[MAX_STUB_ARCHS];
+  size_t n = 0;
+  archs[n] = seccomp_arch_native();
+  maxes[n] = profile_max_nr(s, archs[n]);
+  n++;
+  for (size_t i = 0; i < s->n_architectures && n < MAX_STUB_ARCHS; i++) {
+    const struct rt_seccomp_name *a = rt_seccomp_lookup(rt_seccomp_arch_table, s->architectures[i]);
+    uint32_t v = a ? (uint32_t)a->value : 0;
+    bool seen = false;
+    for (size_t k = 0; k < n; k++)
+      seen |= archs[k] == v;
+    if (!v || seen)
+      continue;
+    archs[n] = v;
+    maxes[n] = profile_max_nr(s, v);
+    n++;
+  }
+  struct sock_filter stub[2 + 4 * MAX_STUB_ARCHS + 2];
+  size_t k = 0;
+  stub[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+  /* Jumps to "main" and "enosys" are patched once their places are known:
+   * jt/jf hold 0xff (main) or 0xfe (enosys) meanwhile. */
+  for (size_t i = 0; i < n; i++) {
+    if (maxes[i] < 0)
+      continue;
+    bool x86_64 = archs[i] == SCMP_ARCH_X86_64;
+    uint8_t body = x86_64 ? 3 : 2;
+    stub[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, archs[i], 0, body);
+    stub[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+    if (x86_64)
+      stub[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0xff, 0);
+    stub[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)maxes[i], 0xfe, 0xff);
+  }
+  if (k == 1)
+    return 0; /* the profile names no syscall: every one gets the default */
+  size_t ja = k++;
+  size_t enosys = k++;
+  size_t main_at = k;
+  stub[ja] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA | BPF_K, (uint32_t)(main_at - ja - 1));
+  stub[enosys] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
+  for (size_t i = 1; i < ja; i++) {
+    if (BPF_CLASS(stub[i].code) != BPF_JMP)
+      continue;
+    uint8_t *t[2] = {&stub[i].jt, &stub[i].jf};
+    for (int b = 0; b < 2; b++)
+      if (*t[b] == 0xff)
+        *t[b] = (uint8_t)(main_at - i - 1);
+      else if (*t[b] == 0xfe)
+        *t[b] = (uint8_t)(enosys - i - 1);
+  }
+  if (out->len + k > BPF_MAXINSNS)
+    return 0; /* no room: the profile works as written */
+  struct sock_filter *prog = malloc((out->len + k) * sizeof *prog);
+  if (!prog)
+    return rt_error_set(err, ENOMEM, "seccomp");
+  memcpy(prog, stub, k * sizeof *prog);
+  memcpy(prog + k, out->insns, out->len * sizeof *prog);
+  free(out->insns);
+  out->insns = prog;
+  out->len += k;
+  return 0;
+}
+
 static int compile_fresh(const oci_seccomp *s, struct rt_seccomp_prog *out, rt_error *err) {
   void *ctx = NULL;
   if (rt_seccomp_build(s, &ctx, err) < 0)
     return -1;
   int r = rt_seccomp_export(ctx, &out->insns, &out->len, err);
   seccomp_release(ctx);
+  if (r == 0)
+    r = add_enosys_stub(s, out, err);
   return r;
 }
 

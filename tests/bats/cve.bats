@@ -45,9 +45,10 @@ own_rootfs() {
   # B's init as A sees it: the last NSpid field.
   inner=$(awk '/^NSpid:/ {print $NF}' /proc/$bpid/status)
   [ -n "$inner" ] && [ "$inner" != "$bpid" ]
-  # On the host, that process is rt (so the attack has a target) ...
-  [ "$(readlink /proc/$bpid/exe)" = "$(readlink -f "$RT")" ]
+  # On the host, that process runs rt (from its protected copy: see the
+  # #!/proc/self/exe tests below), so the attack has a target ...
   want=$(sha256sum <"$RT" | cut -d' ' -f1)
+  [ "$(sha256sum </proc/$bpid/exe | cut -d' ' -f1)" = "$want" ]
   # ... and from inside A it is out of reach.
   run rt exec a sh -c "
     ls /proc/$inner >/dev/null || echo 'B is not visible'
@@ -62,6 +63,129 @@ own_rootfs() {
   [[ "$output" != *"worked"* ]]
   [[ "$output" != *"fd on exe"* ]]
   [ "${lines[-1]}" = 0 ]
+}
+
+# The attack as published: the container's program is a script whose
+# interpreter is /proc/self/exe. The kernel resolves that in the process that
+# calls execve, the runtime's init (a clone of rt), so it runs the runtime's
+# own binary inside the container, with the container's ld.so and an
+# LD_PRELOAD library of the attacker (helpers/exe-attack.c). That library
+# keeps an O_PATH fd of /proc/self/exe, and a child reopens it for writing
+# (`1<>/proc/self/fd/9`) once the runtime has exited (ETXTBSY until then).
+# rt runs create, run and exec from a read-only overlayfs (or a sealed memfd)
+# copy of itself, so the reopen gets EROFS and the binary stays as it was.
+# Each attack also runs once with the defence switched off
+# (RT_EXE_SEAL=off): there it must succeed, or the test proves
+# nothing. The binary attacked is a private copy of rt.
+exe_attack_setup() {
+  r="$BATS_TEST_TMPDIR/rootfs"
+  cp -a "$LC_ROOTFS" "$r"
+  cfg "c['root']['path'] = '$r'; c['root']['readonly'] = False"
+  # rt's loader and libraries, where its ELF header and ld.so look for them
+  local lib
+  for lib in $(ldd "$RT" | grep -oE '/[^ ]+'); do
+    mkdir -p "$r$(dirname "$lib")"
+    cp -L "$lib" "$r$lib"
+  done
+  gcc -shared -fPIC -O1 -o "$r/exe-attack.so" "$BATS_TEST_DIRNAME/helpers/exe-attack.c"
+  printf '#!/proc/self/exe\n' >"$r/pwn"
+  chmod 755 "$r/pwn"
+  cat >"$r/attack.sh" <<'SH'
+i=0
+while [ $i -lt 100 ]; do
+  if (echo PWNED 1<>/proc/self/fd/9) 2>/dev/null; then echo overwritten >/result; exit 0; fi
+  sleep 0.1
+  i=$((i + 1))
+done
+echo "refused: $( (echo x 1<>/proc/self/fd/9) 2>&1)" >/result
+SH
+  victim="$BATS_TEST_TMPDIR/bin/rt"
+  mkdir -p "$(dirname "$victim")"
+  cp "$RT" "$victim"
+  before=$(sha256sum <"$victim")
+}
+
+# exe_attack_wait: the attack's verdict (the script writes /result).
+exe_attack_wait() {
+  local i
+  for i in $(seq 150); do [ -s "$r/result" ] && break; sleep 0.1; done
+  result=$(cat "$r/result" 2>/dev/null)
+  after=$(sha256sum <"$victim")
+  echo "# attack: ${result:-no verdict}" >&3
+}
+
+@test "CVE-2019-5736: #!/proc/self/exe cannot overwrite rt's binary (run)" {
+  exe_attack_setup
+  cfg "c['process']['args'] = ['/pwn']; c['process']['env'].append('LD_PRELOAD=/exe-attack.so')"
+  # the control: without the defence the attack works
+  RT_EXE_SEAL=off "$victim" --root "$ROOT" run -d unsafe
+  exe_attack_wait
+  rt delete --force unsafe
+  [ "$result" = overwritten ]
+  [ "$after" != "$before" ]
+  cp "$RT" "$victim"
+  rm -f "$r/result"
+  "$victim" --root "$ROOT" run -d c1
+  exe_attack_wait
+  rt delete --force c1
+  [[ "$result" == "refused: "*"Read-only file system"* ]]
+  [ "$after" = "$before" ]
+}
+
+@test "CVE-2019-5736: #!/proc/self/exe cannot overwrite rt's binary (create + start)" {
+  exe_attack_setup
+  cfg "c['process']['args'] = ['/pwn']; c['process']['env'].append('LD_PRELOAD=/exe-attack.so')"
+  RT_EXE_SEAL=off "$victim" --root "$ROOT" create unsafe
+  "$victim" --root "$ROOT" start unsafe
+  exe_attack_wait
+  rt delete --force unsafe
+  [ "$result" = overwritten ]
+  cp "$RT" "$victim"
+  rm -f "$r/result"
+  "$victim" --root "$ROOT" create c1
+  "$victim" --root "$ROOT" start c1
+  exe_attack_wait
+  rt delete --force c1
+  [[ "$result" == "refused: "*"Read-only file system"* ]]
+  [ "$after" = "$before" ]
+}
+
+@test "CVE-2019-5736: #!/proc/self/exe cannot overwrite rt's binary (exec)" {
+  exe_attack_setup
+  args sleep 60
+  rt run -d c1
+  RT_EXE_SEAL=off "$victim" --root "$ROOT" exec -d -e LD_PRELOAD=/exe-attack.so c1 /pwn
+  exe_attack_wait
+  [ "$result" = overwritten ]
+  [ "$after" != "$before" ]
+  cp "$RT" "$victim"
+  rm -f "$r/result"
+  "$victim" --root "$ROOT" exec -d -e LD_PRELOAD=/exe-attack.so c1 /pwn
+  exe_attack_wait
+  rt delete --force c1
+  [[ "$result" == "refused: "*"Read-only file system"* ]]
+  [ "$after" = "$before" ]
+}
+
+# Where rt cannot move its mappings (no CAP_SYS_ADMIN for PR_SET_MM_MAP, not
+# x86_64), it re-executes itself from a read-only overlayfs
+# (RT_EXE_SEAL=exec takes that way here) or, without the privilege for
+# overlayfs, from a sealed memfd (RT_EXE_SEAL=memfd): the reopen is refused
+# there too (EROFS, or EPERM from the seals).
+@test "CVE-2019-5736: the re-exec fallbacks (overlayfs, sealed memfd) refuse the rewrite too" {
+  exe_attack_setup
+  cfg "c['process']['args'] = ['/pwn']; c['process']['env'].append('LD_PRELOAD=/exe-attack.so')"
+  for how in exec:read-only memfd:sealed; do
+    rm -f "$r/result"
+    RT_EXE_SEAL=${how%%:*} run "$victim" --root "$ROOT" --debug run -d c1
+    [ "$status" -eq 0 ]
+    grep "defence: running from" <<<"$output" >&3
+    [[ "$output" == *"defence: running from ${how#*:}"* ]]
+    exe_attack_wait
+    rt delete --force c1
+    [[ "$result" == "refused: "* ]]
+    [ "$after" = "$before" ]
+  done
 }
 
 # ---------------------------------------------------------------- CVE-2024-21626
