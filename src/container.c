@@ -1178,14 +1178,25 @@ static int kill_all(const rt_state *st, int sig, rt_error *err) {
     if (r == 0)
       return 0;
   }
+  /* No cgroup to go by: the init's pid namespace, found through a pidfd of
+   * the init that is still the process rt started (a pid from the state
+   * file alone may have been reused by any process of the host's). */
+  _cleanup_close_ int pidfd = init_pidfd(st);
+  if (pidfd < 0)
+    return 0; /* the init is gone: nothing rt can tell is the container's */
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)st->pid);
   struct stat ns;
   if (stat(path, &ns) < 0)
     return rt_error_set(err, errno, "stat %s", path);
+  struct pollfd alive = {.fd = pidfd, .events = POLLIN};
+  if (poll(&alive, 1, 0) != 0)
+    return 0; /* it exited meanwhile: ns may be another process's */
   struct stat self;
-  if (stat("/proc/self/ns/pid", &self) == 0 && self.st_ino == ns.st_ino)
-    return kill(st->pid, sig) < 0 ? rt_error_set(err, errno, "kill %d", (int)st->pid) : 0;
+  if (stat("/proc/self/ns/pid", &self) == 0 && self.st_ino == ns.st_ino && self.st_dev == ns.st_dev)
+    return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0
+               ? rt_error_set(err, errno, "kill %d", (int)st->pid)
+               : 0;
   _cleanup_closedir_ DIR *d = opendir("/proc");
   if (!d)
     return rt_error_set(err, errno, "open /proc");

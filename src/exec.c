@@ -93,15 +93,21 @@ static int merge_env(struct exec_process *ep, const struct rt_exec_opts *o) {
 
 static int parse_user(const char *s, oci_user *u, rt_error *err) {
   char *end;
+  errno = 0;
   unsigned long uid = strtoul(s, &end, 10);
-  if (end == s || (*end && *end != ':'))
+  if (end == s || (*end && *end != ':') || *s == '-')
     return rt_error_set(err, 0, "--user %s: expected uid[:gid] (names are not resolved)", s);
+  if (errno || uid > 2147483647UL)
+    return rt_error_set(err, 0, "--user %s: the uid is not one the kernel can set (0 to 2147483647)", s);
   u->uid = (uint32_t)uid;
   if (*end == ':') {
     const char *g = end + 1;
+    errno = 0;
     unsigned long gid = strtoul(g, &end, 10);
-    if (end == g || *end)
+    if (end == g || *end || *g == '-')
       return rt_error_set(err, 0, "--user %s: expected uid[:gid]", s);
+    if (errno || gid > 2147483647UL)
+      return rt_error_set(err, 0, "--user %s: the gid is not one the kernel can set (0 to 2147483647)", s);
     u->gid = (uint32_t)gid;
   }
   return 0;
@@ -199,9 +205,7 @@ struct exec_child {
 };
 
 static _Noreturn void exec_fail(struct exec_child *x, rt_error *err) {
-  rt_error tmp;
-  if (sync_send(x->sync_fd, SYNC_ERROR, err->msg, strlen(err->msg), -1, &tmp) < 0)
-    dprintf(STDERR_FILENO, "rt: %s\n", err->msg);
+  sync_report_error(x->sync_fd, err->msg);
   _exit(1);
 }
 

@@ -36,10 +36,20 @@ static int run_one(const oci_hook *h, const char *kind, size_t idx, const char *
     return rt_error_set(err, e, "hooks.%s[%zu]: fork", kind, idx);
   }
   if (pid == 0) {
-    dup2(in[0], STDIN_FILENO);
+    /* stdin is the state; stdout and stderr are rt's; nothing else of rt's
+     * or of rt's caller reaches the hook (runtime.md: hooks get the state
+     * on stdin). */
+    if (dup2(in[0], STDIN_FILENO) < 0 || syscall(SYS_close_range, 3U, ~0U, 0) < 0) {
+      dprintf(STDERR_FILENO, "rt: hooks.%s[%zu]: set up stdin and close rt's fds: %s\n", kind, idx,
+              strerror(errno));
+      _exit(127);
+    }
     sigset_t all;
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
+    /* rt ignores SIGPIPE (a hook may leave its stdin unread); the hook
+     * starts with the default. */
+    signal(SIGPIPE, SIG_DFL);
     char *fallback[] = {h->path, NULL};
     char **argv = h->n_args ? h->args : fallback;
     char **envp = h->n_env ? h->env : environ;
@@ -81,6 +91,7 @@ static int run_one(const oci_hook *h, const char *kind, size_t idx, const char *
       ssize_t w = write(in[1], state + off, len - off);
       if (w > 0)
         off += (size_t)w;
+      /* EPIPE: the hook does not read its stdin, which is its right. */
       if (w < 0 && errno != EAGAIN) {
         close(in[1]);
         in[1] = -1;

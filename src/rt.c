@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,10 @@ static bool starts_container_process(const char *name) {
 
 int main(int argc, char **argv) {
   exe_seal_forget_marker();
+  /* A write to a pipe or socket whose reader is gone (a hook that ignores
+   * its stdin, a caller that closed our stdout) is an EPIPE to handle, not
+   * a silent death with status 141. Every child rt starts resets it. */
+  signal(SIGPIPE, SIG_IGN);
   rt_globals g = {.root = NULL, .log_format = RT_LOG_TEXT, .rootless = "auto"};
   enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
   static const struct option opts[] = {

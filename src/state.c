@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -72,17 +73,37 @@ int rt_state_root_open(const char *root, rt_error *err) {
   return fd;
 }
 
+/* The directory appears under its id already locked: it is made under a
+ * name no id can have ('#'), locked, and renamed into place, so a `delete`
+ * of a create still in its first steps cannot take it for a leftover and
+ * remove it under the create. */
 int rt_state_dir_create(int rootfd, const char *id, rt_error *err) {
-  if (mkdirat(rootfd, id, 0711) < 0) {
-    if (errno == EEXIST)
-      return rt_error_set(err, 0, "container with id %s already exists", id);
-    return rt_error_set(err, errno, "create the state directory of %s", id);
+  char tmp[64];
+  int fd = -1;
+  for (int attempt = 0; fd < 0; attempt++) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    snprintf(tmp, sizeof tmp, "#creating-%d-%lx", (int)getpid(), (unsigned long)ts.tv_nsec ^ (unsigned long)attempt);
+    if (mkdirat(rootfd, tmp, 0711) < 0) {
+      if (errno == EEXIST && attempt < 100)
+        continue;
+      return rt_error_set(err, errno, "create the state directory of %s", id);
+    }
+    fd = openat(rootfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+      int e = errno;
+      unlinkat(rootfd, tmp, AT_REMOVEDIR);
+      return rt_error_set(err, e, "open the state directory of %s", id);
+    }
   }
-  int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
+  if (flock(fd, LOCK_EX) < 0 || fchmod(fd, 0711) < 0 ||
+      renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) < 0) {
     int e = errno;
-    unlinkat(rootfd, id, AT_REMOVEDIR);
-    return rt_error_set(err, e, "open the state directory of %s", id);
+    close(fd);
+    unlinkat(rootfd, tmp, AT_REMOVEDIR);
+    if (e == EEXIST)
+      return rt_error_set(err, 0, "container with id %s already exists", id);
+    return rt_error_set(err, e, "create the state directory of %s", id);
   }
   return fd;
 }

@@ -53,8 +53,9 @@ CMD(exec) {
       for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         char *end;
         unsigned long v = strtoul(t, &end, 10);
-        if (*end || end == t || o.n_additional_gids >= 256)
-          return cmd_usage_error("exec", "--additional-gids %s: expected numbers", optarg);
+        if (*end || end == t || *t == '-' || v > 2147483647UL || o.n_additional_gids >= 256)
+          return cmd_usage_error("exec", "--additional-gids %s: expected gids from 0 to 2147483647",
+                                 optarg);
         gids[o.n_additional_gids++] = (uint32_t)v;
       }
       free(copy);

@@ -47,6 +47,20 @@ static int parse_console_size(jr *r, yajl_val v, void *item, void *ctx) {
   return 0;
 }
 
+/* An id the kernel can set: (uid_t)-1 means "leave unchanged" to setresuid
+ * and setresgid, so 4294967295 would run the process as root; runc takes
+ * 0 to 2147483647. */
+static int check_id(jr *r, const char *key, size_t idx, uint32_t id) {
+  if (id <= 2147483647U)
+    return 0;
+  size_t m = jr_push_key(r, key);
+  if (idx != (size_t)-1)
+    jr_push_index(r, idx);
+  jr_fail(r, "%u is not an id the kernel can set (0 to 2147483647)", id);
+  jr_pop(r, m);
+  return -1;
+}
+
 /* uid and gid are REQUIRED in config.md's prose but not in the schema;
  * absent means 0 as in the Go bindings. */
 static int parse_user(jr *r, yajl_val v, void *item, void *ctx) {
@@ -58,6 +72,11 @@ static int parse_user(jr *r, yajl_val v, void *item, void *ctx) {
       jr_u32_array(r, v, "additionalGids", &u->additional_gids, &u->n_additional_gids) < 0 ||
       jr_string(r, v, "username", JR_OPTIONAL, &u->username) < 0)
     return -1;
+  if (check_id(r, "uid", (size_t)-1, u->uid) < 0 || check_id(r, "gid", (size_t)-1, u->gid) < 0)
+    return -1;
+  for (size_t i = 0; i < u->n_additional_gids; i++)
+    if (check_id(r, "additionalGids", i, u->additional_gids[i]) < 0)
+      return -1;
   return 0;
 }
 

@@ -306,18 +306,23 @@ static size_t layout_mounts(const struct cg_layout *l, const char **out, size_t 
 
 /* ---- directories rt owns ---- */
 
+/* Fail closed: without the mark (a filesystem without xattrs, ENOTSUP,
+ * included) the directory is not rt's, and rt neither kills what is in it
+ * nor removes it: a config may name a cgroup that existed before. */
 bool cg_is_ours(const char *dir) {
   char v[8];
-  if (getxattr(dir, CG_XATTR, v, sizeof v) >= 0 || getxattr(dir, CG_XATTR_USER, v, sizeof v) >= 0)
-    return true;
-  return errno == ENOTSUP;
+  return getxattr(dir, CG_XATTR, v, sizeof v) >= 0 || getxattr(dir, CG_XATTR_USER, v, sizeof v) >= 0;
 }
 
 /* trusted.* needs CAP_SYS_ADMIN in the initial user namespace; rootless
  * (in a cgroup delegated to the user) the mark is a user.* attribute. */
 static void mark_ours(const char *dir) {
-  if (setxattr(dir, CG_XATTR, "1", 1, 0) == 0 || errno == ENOTSUP)
+  if (setxattr(dir, CG_XATTR, "1", 1, 0) == 0)
     return;
+  if (errno == ENOTSUP) {
+    log_warn("cgroup: %s cannot carry rt's mark (no xattrs): delete will leave it", dir);
+    return;
+  }
   if (errno == EPERM && setxattr(dir, CG_XATTR_USER, "1", 1, 0) == 0)
     return;
   log_warn("cgroup: mark %s as made by rt: %s", dir, strerror(errno));

@@ -40,15 +40,15 @@ static int start_report_fd = -1;
 static char start_report_kind = 'E';
 
 static _Noreturn void init_fail(struct init_ctx *ctx, rt_error *err) {
-  rt_error tmp;
   if (start_report_fd >= 0) {
     /* "E" and the message: start fails with it (its reader sees EOF only
-     * when the execve closes the fifo). */
-    dprintf(start_report_fd, "%c%s", start_report_kind, err->msg);
+     * when the execve closes the fifo). Plain writes: after the seccomp
+     * filter, write may be all that is allowed. */
+    if (write(start_report_fd, &start_report_kind, 1) == 1)
+      (void)!write(start_report_fd, err->msg, strlen(err->msg));
     _exit(1);
   }
-  if (sync_send(ctx->sync_fd, SYNC_ERROR, err->msg, strlen(err->msg), -1, &tmp) < 0)
-    dprintf(STDERR_FILENO, "rt: %s\n", err->msg);
+  sync_report_error(ctx->sync_fd, err->msg);
   _exit(1);
 }
 

@@ -242,8 +242,10 @@ static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
   _cleanup_free_ char *src = bind_source(ctx, m->source);
   if (!src)
     return rt_error_set(err, ENOMEM, "%s", field);
+  /* The source is opened once, and what was checked is what gets bound. */
+  _cleanup_close_ int srcfd = idmap_fd >= 0 ? -1 : open(src, O_PATH | O_CLOEXEC);
   struct stat st;
-  if (stat(src, &st) < 0)
+  if ((idmap_fd < 0 && srcfd < 0) || (srcfd >= 0 ? fstat(srcfd, &st) : stat(src, &st)) < 0)
     return rt_error_set(err, errno, "%s.source: bind source %s", field, src);
   _cleanup_close_ int dst = fs_ensure_in_root(rootfd, m->destination, S_ISDIR(st.st_mode), err);
   if (dst < 0)
@@ -268,7 +270,7 @@ static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
     unsigned int ot_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
     if (o->flags & MS_REC)
       ot_flags |= AT_RECURSIVE;
-    tree = open_tree(AT_FDCWD, src, ot_flags);
+    tree = open_tree(srcfd, "", ot_flags | AT_EMPTY_PATH);
     if (tree < 0)
       return rt_error_set(err, errno, "%s: bind %s", field, src);
   }
@@ -282,6 +284,18 @@ static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
  * namespace without a new network/ipc namespace), devpts retries without gid=. */
 static int mount_fs(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, struct mount_opts *o,
                     const char *field, rt_error *err) {
+  /* procfs and sysfs only on a real directory of the rootfs (as runc): a
+   * /proc or /sys planted as a symlink would put them where the image
+   * chose, and the masked and read-only paths on the symlink's path. */
+  if (strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0) {
+    rt_error tmp;
+    _cleanup_close_ int cur = fs_open_in_root(rootfd, m->destination, O_PATH | O_NOFOLLOW, 0, &tmp);
+    struct stat st;
+    if (cur >= 0 && fstat(cur, &st) == 0 && !S_ISDIR(st.st_mode))
+      return rt_error_set(err, 0, "%s.destination: %s must be mounted on an ordinary directory "
+                                  "(%s in the rootfs is %s)",
+                          field, m->type, m->destination, S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+  }
   _cleanup_close_ int dst = fs_ensure_in_root(rootfd, m->destination, true, err);
   if (dst < 0)
     return rt_error_prefix(err, "%s.destination", field);
@@ -442,12 +456,15 @@ int rootfs_prepare(struct rootfs_ctx *ctx, rt_error *err) {
     return rt_error_set(err, errno, "set propagation of / to %s", prop_name ? prop_name : "rslave");
   if (make_parent_private(ctx->rootfs, err) < 0)
     return -1;
-  if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return rt_error_set(err, errno, "config.json: .root.path: bind %s on itself", ctx->rootfs);
-
-  _cleanup_close_ int rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (rootfd < 0)
+  /* The rootfs bound on itself through one fd: the directory opened is the
+   * one bound, and rootfd is the root of that new mount. */
+  _cleanup_close_ int rootdir = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootdir < 0)
     return rt_error_set(err, errno, "config.json: .root.path: open %s", ctx->rootfs);
+  _cleanup_close_ int rootfd =
+      open_tree(rootdir, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  if (rootfd < 0 || move_mount(rootfd, "", rootdir, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return rt_error_set(err, errno, "config.json: .root.path: bind %s on itself", ctx->rootfs);
   for (size_t i = 0; i < c->n_mounts; i++)
     if (mount_one(ctx, rootfd, &c->mounts[i], i, err) < 0)
       return -1;
@@ -461,6 +478,54 @@ int rootfs_prepare(struct rootfs_ctx *ctx, rt_error *err) {
   return 0;
 }
 
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s) {
+  char *w = s;
+  for (char *r = s; *r; r++) {
+    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+        r[3] <= '7') {
+      *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+      r += 3;
+    } else {
+      *w++ = *r;
+    }
+  }
+  *w = '\0';
+}
+
+/* --no-pivot: chroot leaves the rest of the mount namespace in place, the
+ * host's /proc and /sys among it. The kernel lets a process in a new user
+ * namespace mount procfs (or sysfs) only while a fully visible one exists in
+ * its mount namespace, so the host's would defeat maskedPaths (`unshare -mrpf
+ * mount -t proc none /proc` worked). As runc: every procfs and sysfs outside
+ * the rootfs is detached, or, where that is refused, covered with an empty
+ * read-only tmpfs. Only this (private, rslave) mount namespace changes. */
+static int hide_outer_proc_sys(const char *rootfs, rt_error *err) {
+  _cleanup_free_ char *info = NULL;
+  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
+    return -1;
+  size_t rl = strlen(rootfs);
+  for (char *line = info, *next; line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next)
+      *next++ = '\0';
+    char mp[PATH_MAX], fstype[64];
+    char *sep = strstr(line, " - ");
+    if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 || sscanf(sep + 3, "%63s", fstype) != 1)
+      continue;
+    if (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0)
+      continue;
+    unescape_octal(mp);
+    if (strncmp(mp, rootfs, rl) == 0 && (mp[rl] == '/' || mp[rl] == '\0'))
+      continue;
+    if (umount2(mp, MNT_DETACH) == 0 || errno == EINVAL || errno == ENOENT)
+      continue; /* EINVAL: already gone with a parent detached before */
+    if (mount("tmpfs", mp, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0") < 0)
+      return rt_error_set(err, errno, "--no-pivot: hide the %s at %s", fstype, mp);
+  }
+  return 0;
+}
+
 int rootfs_pivot(struct rootfs_ctx *ctx, rt_error *err) {
   _cleanup_close_ int newroot = open(ctx->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (newroot < 0)
@@ -468,6 +533,8 @@ int rootfs_pivot(struct rootfs_ctx *ctx, rt_error *err) {
   if (fchdir(newroot) < 0)
     return rt_error_set(err, errno, "chdir %s", ctx->rootfs);
   if (ctx->no_pivot) {
+    if (hide_outer_proc_sys(ctx->rootfs, err) < 0)
+      return -1;
     if (mount(ctx->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
       return rt_error_set(err, errno, "move %s to /", ctx->rootfs);
     if (chroot(".") < 0)

@@ -85,6 +85,8 @@ int proc_check_sysctl(const oci_config *c, rt_error *err) {
                           "config.json: .linux.sysctl[\"%s\"]: the %s namespace at %s is the "
                           "host's; the sysctl would change the host",
                           key, ns, entry->path);
+    if (strlen(key) > 255)
+      return rt_error_set(err, 0, "config.json: .linux.sysctl[\"%.64s...\"]: the name is too long", key);
     if (strstr(key, "..") || strchr(key, '/'))
       return rt_error_set(err, 0, "config.json: .linux.sysctl[\"%s\"]: invalid name", key);
   }
@@ -98,6 +100,9 @@ int proc_apply_sysctl(const oci_config *c, rt_error *err) {
   for (size_t i = 0; i < l->sysctl.n; i++) {
     char rel[PATH_MAX];
     int n = snprintf(rel, sizeof rel, "sys/%s", l->sysctl.keys[i]);
+    if (n < 0 || (size_t)n >= sizeof rel)
+      return rt_error_set(err, ENAMETOOLONG, "config.json: .linux.sysctl[\"%.64s...\"]: the name is "
+                                             "too long", l->sysctl.keys[i]);
     for (char *p = rel + 4; p < rel + n; p++)
       if (*p == '.')
         *p = '/';

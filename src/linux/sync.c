@@ -42,6 +42,26 @@ int sync_send(int sock, enum sync_type type, const void *data, size_t len, int f
   return 0;
 }
 
+void sync_report_error(int sock, const char *msg) {
+  size_t len = strlen(msg);
+  if (len > 4000)
+    len = 4000;
+  rt_error tmp;
+  if (sync_send(sock, SYNC_ERROR, msg, len, -1, &tmp) == 0)
+    return;
+  /* A seccomp filter that refuses sendmsg may allow write, which sends one
+   * message on a SOCK_SEQPACKET socket too. */
+  char buf[sizeof(struct sync_hdr) + 4000];
+  struct sync_hdr hdr = {.type = SYNC_ERROR, .len = (uint32_t)len};
+  memcpy(buf, &hdr, sizeof hdr);
+  memcpy(buf + sizeof hdr, msg, len);
+  if (write(sock, buf, sizeof hdr + len) == (ssize_t)(sizeof hdr + len))
+    return;
+  static const char pre[] = "rt: ";
+  if (write(STDERR_FILENO, pre, sizeof pre - 1) > 0 && write(STDERR_FILENO, msg, len) > 0)
+    (void)!write(STDERR_FILENO, "\n", 1);
+}
+
 int sync_recv(int sock, char **data, size_t *len, int *fd, rt_error *err) {
   if (data)
     *data = NULL;

@@ -21,6 +21,9 @@ enum sync_type {
 
 /* Send a message with an optional payload and an optional fd (-1 for none). */
 int sync_send(int sock, enum sync_type type, const void *data, size_t len, int fd, rt_error *err);
+/* The child's last word: SYNC_ERROR with msg, by sendmsg, else by write
+ * (a seccomp filter may allow only that), else on stderr. No allocation. */
+void sync_report_error(int sock, const char *msg);
 /* Receive one message. *data is malloc'd (NUL-terminated) or NULL; *fd is -1 when none.
  * Returns the type, or negative on error; 0 means the peer closed the channel. */
 int sync_recv(int sock, char **data, size_t *len, int *fd, rt_error *err);

@@ -32,6 +32,13 @@ deny_mkdir() {
         {'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': $1}]}"
 }
 
+# A private copy of the rootfs, for tests that plant things in it.
+own_rootfs() {
+  r="$BATS_TEST_TMPDIR/rootfs"
+  cp -a "$LC_ROOTFS" "$r"
+  cfg "c['root']['path'] = '$r'; c['root']['readonly'] = False"
+}
+
 status_field() { # status_field Name <<< /proc/self/status
   awk -v k="$1:" '$1 == k { print $2 }'
 }
@@ -285,4 +292,266 @@ c.setdefault('linux', {})['mountLabel'] = 'system_u:object_r:container_file_t:s0
     [ "$status" -ne 0 ]
     [[ "$output" == *"config.json: .process.selinuxLabel: SELinux is not enabled on this host"* ]]
   fi
+}
+
+# ---------------------------------------------------------------- rt's steps after the filter
+# A minimal allow-list (what busybox `ls` needs, and execve): rt's own last
+# steps must not need more. Before the fix, rt entered process.cwd with
+# openat2 after the filter (every such container failed: `.process.cwd:
+# chdir /: Operation not permitted`) and its close_range(CLOEXEC) failed
+# silently, so the caller's fds leaked into the container. With
+# noNewPrivileges false the kernel needs CAP_SYS_ADMIN to load the filter:
+# rt holds it until after the load and then drops it with one capset, which
+# the profile must allow (docs/security.md, "When the filter is loaded").
+minimal_allow_list() { # minimal_allow_list NNP EXTRA...
+  local nnp=$1
+  shift
+  python3 - "$BUNDLE/config.json" "$nnp" "$@" <<'PY'
+import json, sys
+path, nnp, extra = sys.argv[1], sys.argv[2] == 'true', sys.argv[3:]
+c = json.load(open(path))
+names = ['arch_prctl', 'brk', 'close', 'execve', 'exit_group', 'getdents64', 'getrandom', 'getuid',
+         'ioctl', 'mprotect', 'newfstatat', 'fstat', 'openat', 'prctl', 'prlimit64', 'readlink',
+         'rseq', 'set_robust_list', 'set_tid_address', 'write'] + extra
+c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 1,
+                         'architectures': ['SCMP_ARCH_X86_64'],
+                         'syscalls': [{'names': names, 'action': 'SCMP_ACT_ALLOW'}]}
+c['process']['noNewPrivileges'] = nnp
+c['process']['cwd'] = '/tmp'
+json.dump(c, open(path, 'w'))
+PY
+}
+
+@test "seccomp: a minimal allow-list (ls + execve) runs, with no fd of the caller's (noNewPrivileges true)" {
+  minimal_allow_list true
+  args ls /proc/self/fd
+  exec 5</dev/null 7>"$BATS_TEST_TMPDIR/caller-fd"
+  run rt run c1
+  exec 5<&- 7>&-
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  # 3 is ls's own directory fd
+  [ "$(echo $output)" = "0 1 2 3" ]
+}
+
+@test "seccomp: a minimal allow-list runs with noNewPrivileges false (plus capset), no fd leaked" {
+  minimal_allow_list false capset
+  args ls /proc/self/fd
+  exec 5</dev/null 7>"$BATS_TEST_TMPDIR/caller-fd"
+  run rt run c1
+  exec 5<&- 7>&-
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [ "$(echo $output)" = "0 1 2 3" ]
+  # and the process did not keep the CAP_SYS_ADMIN held for the load
+  args sh -c 'grep CapEff /proc/self/status'
+  minimal_allow_list false capset rt_sigaction rt_sigprocmask getpid getppid fcntl dup2 wait4 \
+    clone clone3 fork vfork read lseek uname pipe pipe2 rt_sigreturn exit mmap munmap
+  run rt run c1
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  eff=$(awk '/CapEff/ {print $2}' <<<"$output")
+  [ $(( 0x$eff & (1 << 21) )) -eq 0 ]
+}
+
+@test "seccomp: without capset, noNewPrivileges false fails naming capset; nothing left" {
+  minimal_allow_list false
+  args ls /proc/self/fd
+  run rt run c1
+  echo "$output" >&3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"capset"* ]]
+  [ ! -e "$ROOT/c1" ]
+}
+
+@test "seccomp: rt exec under a minimal allow-list: no fd of rt's or the caller's" {
+  minimal_allow_list true nanosleep clock_nanosleep
+  args sleep 60
+  rt run -d c1
+  exec 5</dev/null 7>"$BATS_TEST_TMPDIR/caller-fd"
+  run rt exec c1 ls /proc/self/fd
+  exec 5<&- 7>&-
+  echo "$output" >&3
+  rt delete --force c1
+  [ "$status" -eq 0 ]
+  [ "$(echo $output)" = "0 1 2 3" ]
+}
+
+# Syscalls newer than the profile get ENOSYS, not the default errno (as
+# runc): glibc falls back from clone3 to clone only on ENOSYS. A profile
+# that stops before clone3 (435) and openat2 (437), default EPERM: syscall
+# 1000 and clone3 get ENOSYS, mkdir (83, below the highest the profile
+# names but not allowed) gets EPERM. Fails on a runtime without the stub
+# (all three EPERM).
+@test "seccomp: syscalls newer than the profile get ENOSYS; older unlisted ones the default" {
+  cat >"$BATS_TEST_TMPDIR/nosys.c" <<'C'
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+static void try(const char *what, long nr) {
+  errno = 0;
+  long r = syscall(nr, 0, 0, 0, 0, 0, 0);
+  printf("%s %s\n", what, r < 0 ? strerrorname_np(errno) : "ok");
+}
+int main(void) {
+  try("sys1000", 1000);
+  try("clone3", 435);
+  try("openat2", 437);
+  try("mkdir", 83);
+  return 0;
+}
+C
+  gcc -static -O1 -o "$BATS_TEST_TMPDIR/nosys" "$BATS_TEST_TMPDIR/nosys.c"
+  own_rootfs
+  cp "$BATS_TEST_TMPDIR/nosys" "$r/nosys"
+  python3 - "$BUNDLE/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+# everything a static program needs, up to pidfd_open (434): written before clone3
+names = ['arch_prctl', 'brk', 'close', 'execve', 'exit_group', 'fstat', 'newfstatat', 'getrandom',
+         'ioctl', 'mprotect', 'openat', 'prctl', 'prlimit64', 'readlink', 'rseq',
+         'set_robust_list', 'set_tid_address', 'write', 'uname', 'capset', 'pidfd_open']
+c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 1,
+                         'syscalls': [{'names': names, 'action': 'SCMP_ACT_ALLOW'}]}
+c['process']['args'] = ['/nosys']
+json.dump(c, open(sys.argv[1], 'w'))
+PY
+  run rt run c1
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"sys1000 ENOSYS"* ]]
+  [[ "$output" == *"clone3 ENOSYS"* ]]
+  [[ "$output" == *"openat2 ENOSYS"* ]]
+  [[ "$output" == *"mkdir EPERM"* ]]
+  # a profile whose default is ALLOW gets no stub: the kernel's own answer
+  cfg "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['mkdir'], 'action': 'SCMP_ACT_ERRNO'}]}"
+  run rt run c1
+  echo "$output" >&3
+  [[ "$output" == *"sys1000 ENOSYS"* ]]
+  [[ "$output" == *"clone3 EFAULT"* ]] || [[ "$output" == *"clone3 EINVAL"* ]]
+  [[ "$output" == *"mkdir EPERM"* ]]
+}
+
+@test "seccomp notify: SCMP_ACT_NOTIFY on write or sendmsg is refused, naming the field; nothing left" {
+  for name in write sendmsg; do
+    cfg "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$BATS_TEST_TMPDIR/none.sock', 'syscalls': [{'names': ['mkdir', '$name'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+    run rt run c1
+    echo "$output" >&3
+    [ "$status" -ne 0 ]
+    [[ "$output" == *".linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for $name"* ]]
+    [ ! -e "$ROOT/c1" ]
+  done
+}
+
+# (uid_t)-1 is "unchanged" to setresuid: uid 4294967295 ran the process as
+# root (before the fix: `id -u` printed 0). runc takes 0 to 2147483647.
+@test "process.user: ids the kernel cannot set are refused, naming the field; nothing left" {
+  args id -u
+  for f in "['uid'] = 4294967295" "['gid'] = 4294967295" "['uid'] = 2147483648" "['additionalGids'] = [5, 4294967295]"; do
+    cfg "c['process']['user']$f"
+    run rt run c1
+    echo "$output" >&3
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"config.json: .process.user."*"is not an id the kernel can set"* ]]
+    [ ! -e "$ROOT/c1" ]
+    cfg "c['process']['user'] = {'uid': 0, 'gid': 0}"
+  done
+  cfg "c['process']['user'] = {'uid': 2147483647, 'gid': 2147483647}"
+  args sh -c 'echo $(id -u):$(id -g)'
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "$output" = "2147483647:2147483647" ]
+  args sleep 60
+  cfg "c['process']['user'] = {'uid': 0, 'gid': 0}"
+  rt run -d c1
+  run rt exec --user 4294967295 c1 id -u
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"--user 4294967295"* ]]
+  run rt exec --user 0:4294967295 c1 id -u
+  [ "$status" -ne 0 ]
+  run rt exec --additional-gids 4294967295 c1 id -u
+  [ "$status" -ne 0 ]
+  rt delete --force c1
+}
+
+# Hooks run with the state on stdin and rt's stdout/stderr, and nothing else:
+# no fd of rt's (state directory, sync socket, ...) nor of its caller.
+@test "hooks: every hook sees only fds 0, 1 and 2" {
+  own_rootfs
+  out="$BATS_TEST_TMPDIR/hookfds"
+  mkdir -p "$out"
+  # $1 the hook's kind, $2 where to write (startContainer runs in the
+  # container, its path resolved there: its root's /)
+  printf '#!/bin/sh\nls /proc/self/fd | grep -v "^3$" | tr "\\n" " " >"$2/$1"\n' >"$BATS_TEST_TMPDIR/hook.sh"
+  chmod 755 "$BATS_TEST_TMPDIR/hook.sh"
+  cp "$BATS_TEST_TMPDIR/hook.sh" "$r/hook.sh"
+  h="$BATS_TEST_TMPDIR/hook.sh"
+  cfg "c['hooks'] = {k: [{'path': '$h', 'args': ['hook.sh', k, '$out']}] for k in ['prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop']}"
+  cfg "c['hooks']['startContainer'] = [{'path': '/hook.sh', 'args': ['hook.sh', 'startContainer', '/']}]"
+  exec 5</dev/null 7>"$BATS_TEST_TMPDIR/caller-fd"
+  run rt run c1
+  exec 5<&- 7>&-
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  for k in prestart createRuntime createContainer poststart poststop; do
+    echo "$k: $(cat "$out/$k")" >&3
+    [ "$(cat "$out/$k")" = "0 1 2 " ]
+  done
+  echo "startContainer: $(cat "$r/startContainer")" >&3
+  [ "$(cat "$r/startContainer")" = "0 1 2 " ]
+}
+
+# --no-pivot: chroot left the host's /proc in the mount namespace, so a
+# process of the container could make a user namespace and mount a new,
+# unmasked procfs (the kernel allows that while a fully visible procfs is in
+# reach): `unshare -mrpf mount -t proc none /proc` succeeded, and maskedPaths
+# meant nothing. Fails on a runtime that only chroots.
+@test "--no-pivot: no new procfs or sysfs can be mounted from a user namespace inside" {
+  # Docker's default capabilities (CAP_SETUID/SETGID let unshare -r write its maps)
+  cfg "caps = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE']
+for k in ['bounding', 'effective', 'permitted']: c['process']['capabilities'][k] = caps"
+  args sh -c 'unshare -mrpf sh -c "mount -t proc none /proc && echo PROC-MOUNTED"; unshare -mrnf sh -c "mount -t sysfs none /sys && echo SYS-MOUNTED"; cat /proc/kcore 2>&1 | head -c 40; echo; echo done'
+  run rt run --no-pivot c1
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [[ "$output" == *done* ]]
+  [[ "$output" != *PROC-MOUNTED* ]]
+  [[ "$output" != *SYS-MOUNTED* ]]
+  # the same with pivot_root, for comparison: refused there too
+  run rt run c1
+  [[ "$output" != *PROC-MOUNTED* ]]
+}
+
+# /proc or /sys planted in the image as a symlink: procfs and sysfs would
+# be mounted where it points (and maskedPaths applied to the symlink's path).
+# Refused, as runc refuses it ("must be mounted on ordinary directory").
+@test "a /proc or /sys that is a symlink in the rootfs is refused, naming the mount; nothing left" {
+  own_rootfs
+  for d in proc sys; do
+    rm -rf "$r/$d" "$r/elsewhere"
+    mkdir -p "$r/elsewhere"
+    ln -s elsewhere "$r/$d"
+    run rt run c1
+    echo "$output" >&3
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"config.json: .mounts["*"].destination: "*"must be mounted on an ordinary directory"*"symlink"* ]]
+    [ -z "$(ls -A "$r/elsewhere")" ]
+    [ ! -e "$ROOT/c1" ]
+    rm "$r/$d"
+    mkdir "$r/$d"
+  done
+}
+
+# A sysctl key longer than PATH_MAX overran a stack buffer in the init.
+@test "linux.sysctl: an overlong key is an error, not a stack overrun" {
+  key="net.$(head -c 5000 /dev/zero | tr '\0' a)"
+  cfg "c['linux']['sysctl'] = {'$key': '1'}"
+  run rt run c1
+  echo "${output:0:300}" >&3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.sysctl"*"too long"* ]]
+  [ ${#output} -lt 1000 ]
+  [ ! -e "$ROOT/c1" ]
 }

@@ -883,10 +883,22 @@ static void cleanup(void) {
     write_file(file_in(L->unified, "", "cgroup.subtree_control"), "-hugetlb");
 }
 
+/* A directory without rt's mark is never rt's, also where the filesystem
+ * has no xattrs at all (procfs: ENOTSUP); it used to be taken for rt's, so
+ * delete would have killed and removed a cgroup that existed before. */
+static void test_is_ours_fails_closed(void) {
+  ok(!cg_is_ours("/proc/self"), "cg_is_ours: a directory without xattr support is not rt's");
+  char dir[] = "/tmp/rt-test-ours-XXXXXX";
+  ok(mkdtemp(dir) != NULL, "mkdtemp");
+  ok(!cg_is_ours(dir), "cg_is_ours: an unmarked directory is not rt's");
+  rmdir(dir);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   test_conversions();
   test_bpf_build();
+  test_is_ours_fails_closed();
   if (geteuid() != 0) {
     check(1, "# SKIP the kernel tests need root");
     return tap_done();
