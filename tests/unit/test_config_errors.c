@@ -264,6 +264,15 @@ static void test_integers(void) {
        "config.json: .process.user.uid: -1 is out of range (0 to 4294967295)"},
       {"{" V "," PROC ",'user':{'gid':4294967296}}}",
        "config.json: .process.user.gid: 4294967296 is out of range (0 to 4294967295)"},
+      {"{" V "," PROC ",'user':{'uid':4294967295}}}",
+       "config.json: .process.user.uid: 4294967295 is not an id the kernel can set (0 to "
+       "2147483647)"},
+      {"{" V "," PROC ",'user':{'gid':2147483648}}}",
+       "config.json: .process.user.gid: 2147483648 is not an id the kernel can set (0 to "
+       "2147483647)"},
+      {"{" V "," PROC ",'user':{'additionalGids':[1,4294967295]}}}",
+       "config.json: .process.user.additionalGids[1]: 4294967295 is not an id the kernel can set "
+       "(0 to 2147483647)"},
       {"{" V "," PROC ",'user':{'umask':1.5}}}",
        "config.json: .process.user.umask: expected an integer, got a number (1.5)"},
       {"{" V "," PROC ",'user':{'additionalGids':[5,'6']}}}",

@@ -557,7 +557,10 @@ static void test_locks(int rootfd) {
   rt_error err = {0};
   int d = rt_state_dir_create(rootfd, "lk", &err);
   ok(d >= 0, "state dir lk");
-
+  /* It appears under its id already locked by its creator: a delete of a
+   * create in its first steps cannot take it for a leftover. */
+  is_int(try_lock_in_child(rootfd, "lk", true), 0, "new: a child cannot take the creator's lock");
+  ok(flock(d, LOCK_UN) == 0, "the creator lets go");
   is_int(try_lock_in_child(rootfd, "lk", true), 1, "unlocked: a child takes the exclusive lock");
 
   int r = rt_state_try_lock(d, true, &err);
