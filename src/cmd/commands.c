@@ -94,7 +94,10 @@ const rt_command rt_commands[] = {
      "\n"
      "Options:\n"
      "  -b, --bundle DIR        bundle directory (default: the current directory)\n"
-     "  --rootless              a config for a rootless container (user namespace)\n"},
+     "  --rootless              a config for a rootless container (user namespace)\n"
+     "  --seccomp default|none  default: a seccomp profile in the shape of Docker's default\n"
+     "                          (an allow-list, EPERM for the rest); none (the default):\n"
+     "                          no linux.seccomp, as runc spec writes\n"},
     {"features", cmd_features, "print the features this build supports",
      "Usage: rt features\n"
      "\n"

@@ -3,4 +3,4 @@ librt_a_SOURCES += \
 # state, list, spec, features: the commands that only read the state store or
 # print documents.
 librt_a_SOURCES += \
-	src/cmd/state.c src/cmd/list.c src/cmd/spec.c src/cmd/features.c
+	src/cmd/state.c src/cmd/list.c src/cmd/spec.c src/cmd/seccomp_default.h src/cmd/features.c

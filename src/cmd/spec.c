@@ -14,8 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 #include "cmd/cmd.h"
+#include "cmd/seccomp_default.h"
 #include "util/cleanup.h"
 
 #define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
@@ -144,7 +146,32 @@ static void gen_id_mapping(yajl_gen g, const char *k, unsigned host_id) {
   yajl_gen_array_close(g);
 }
 
-static void gen_linux(yajl_gen g, bool rootless) {
+/* A parsed JSON value written out again into g. */
+static void gen_tree(yajl_gen g, yajl_val v) {
+  if (YAJL_IS_OBJECT(v)) {
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < v->u.object.len; i++) {
+      key(g, v->u.object.keys[i]);
+      gen_tree(g, v->u.object.values[i]);
+    }
+    yajl_gen_map_close(g);
+  } else if (YAJL_IS_ARRAY(v)) {
+    yajl_gen_array_open(g);
+    for (size_t i = 0; i < v->u.array.len; i++)
+      gen_tree(g, v->u.array.values[i]);
+    yajl_gen_array_close(g);
+  } else if (YAJL_IS_STRING(v)) {
+    yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
+  } else if (YAJL_IS_NUMBER(v)) {
+    yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+  } else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+    yajl_gen_bool(g, YAJL_IS_TRUE(v));
+  } else {
+    yajl_gen_null(g);
+  }
+}
+
+static void gen_linux(yajl_gen g, bool rootless, bool seccomp) {
   static const char *const namespaces[] = {"pid", "network", "ipc", "uts", "mount", NULL};
   static const char *const namespaces_rootless[] = {"pid", "ipc", "uts", "mount", "user", NULL};
   static const char *const masked[] = {
@@ -181,11 +208,20 @@ static void gen_linux(yajl_gen g, bool rootless) {
   yajl_gen_array_close(g);
   kv_strings(g, "maskedPaths", masked);
   kv_strings(g, "readonlyPaths", readonly);
+  if (seccomp) {
+    yajl_val prof = yajl_tree_parse(seccomp_default_json, NULL, 0);
+    if (prof) {
+      key(g, "seccomp");
+      gen_tree(g, prof);
+      yajl_tree_free(prof);
+    }
+  }
   yajl_gen_map_close(g);
 }
 
-/* The default config.json text (malloc'd), tab-indented as runc writes it. */
-static char *spec_json(bool rootless) {
+/* The default config.json text (malloc'd), tab-indented as runc writes it;
+ * with seccomp, linux.seccomp is Docker's default profile in shape. */
+static char *spec_json(bool rootless, bool seccomp) {
   yajl_gen g = yajl_gen_alloc(NULL);
   if (!g)
     return NULL;
@@ -201,7 +237,7 @@ static char *spec_json(bool rootless) {
   yajl_gen_map_close(g);
   kv_str(g, "hostname", "rt");
   gen_mounts(g, rootless);
-  gen_linux(g, rootless);
+  gen_linux(g, rootless, seccomp);
   yajl_gen_map_close(g);
   const unsigned char *buf;
   size_t len;
@@ -228,20 +264,27 @@ static int write_all(int fd, const char *data, size_t len) {
 }
 
 CMD(spec) {
-  enum { OPT_ROOTLESS = 256 };
+  enum { OPT_ROOTLESS = 256, OPT_SECCOMP };
   static const struct option opts[] = {
       {"bundle", required_argument, NULL, 'b'},
       {"rootless", no_argument, NULL, OPT_ROOTLESS},
+      {"seccomp", required_argument, NULL, OPT_SECCOMP},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
   const char *bundle = ".";
-  bool rootless = false;
+  bool rootless = false, seccomp = false;
   int c;
-  while ((c = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
     switch (c) {
     case 'b': bundle = optarg; break;
     case OPT_ROOTLESS: rootless = true; break;
+    case OPT_SECCOMP:
+      if (strcmp(optarg, "default") == 0)
+        seccomp = true;
+      else if (strcmp(optarg, "none") != 0)
+        return cmd_usage_error("spec", "--seccomp %s: expected default or none", optarg);
+      break;
     case 'h': return cmd_help("spec");
     default:
       if (c == ':' || (c == '?' && optopt == 'b'))
@@ -257,7 +300,7 @@ CMD(spec) {
   _cleanup_close_ int dirfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0)
     return cmd_fail("bundle %s: %m", bundle);
-  _cleanup_free_ char *json = spec_json(rootless);
+  _cleanup_free_ char *json = spec_json(rootless, seccomp);
   if (!json)
     return cmd_fail("spec: out of memory");
   _cleanup_close_ int fd =
