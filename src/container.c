@@ -66,6 +66,7 @@ struct creation {
   int *idmap_fds;     /* per mount: user namespace of an idmapped mount, or -1 */
   struct cgroup_attach cg; /* made before clone3 (cgroupfs driver), see cgroup.h */
   bool cg_into_failed;     /* clone3 refused CLONE_INTO_CGROUP: rt moves the init */
+  bool pid_file_written;   /* --pid-file: removed again when create fails after it */
   rt_state st;
 };
 
@@ -135,6 +136,11 @@ static void creation_abort(struct creation *cr) {
     rt_error e;
     if (rt_state_dir_remove(cr->rootfd, cr->o->id, &e) < 0)
       log_warn("%s", e.msg);
+  }
+  if (cr->pid_file_written) {
+    _cleanup_free_ char *abs = fs_abspath(cr->o->pid_file);
+    if (abs && unlink(abs) < 0 && errno != ENOENT)
+      log_warn("remove --pid-file %s: %s", abs, strerror(errno));
   }
 }
 
@@ -290,16 +296,41 @@ static int prepare_state_dir(struct creation *cr, rt_error *err) {
   cr->st.bundle = cr->bundle;
   cr->st.rootfs = cr->rootfs;
   cr->st.created = strdup(created);
+  if (!cr->st.created)
+    return rt_error_set(err, ENOMEM, "state");
   cr->st.owner = "";
   cr->st.annotations = cr->config->annotations;
   cr->st.created_status = cr->o->mode == RT_MODE_CREATE;
   cr->st.systemd_cgroup = cr->o->systemd_cgroup;
-  return 0;
+  cr->st.creator = getpid();
+  int r = rt_proc_stat(cr->st.creator, &cr->st.creator_start, NULL);
+  if (r < 0)
+    return rt_error_set(err, -r, "read rt's own start time");
+  return rt_state_write(cr->dirfd, &cr->st, err);
 }
 
-/* pid and time namespaces apply to children: rt joins or makes them first. */
-static int prepare_parent_namespaces(struct creation *cr, int *clone_flags, rt_error *err) {
-  const oci_linux *l = cr->config->linux_;
+/* The namespaces clone3 makes for the init. */
+static int clone_flags_of(const oci_linux *l) {
+  static const char *const cloned[] = {"user", "mount", "pid", "network", "uts", "ipc"};
+  int flags = 0;
+  for (size_t i = 0; i < ARRAY_SIZE(cloned); i++)
+    if (ns_is_new(l, cloned[i]))
+      flags |= ns_flag(cloned[i]);
+  return flags;
+}
+
+/* pid and time namespaces apply to children: a pid namespace given by path
+ * and the time namespace (new, with its offsets, or given by path) are
+ * entered by the process that clones the init. That is never rt itself
+ * (runtime.md: prestart, createRuntime and poststop hooks run in the
+ * runtime's namespaces, and rt forks them later) but the helper of
+ * clone_init_joined. */
+static bool needs_parent_namespaces(const oci_linux *l) {
+  const oci_namespace *pid = ns_find(l, "pid");
+  return (pid && pid->path && *pid->path) || ns_find(l, "time");
+}
+
+static int enter_parent_namespaces(const oci_linux *l, rt_error *err) {
   const oci_namespace *pid = ns_find(l, "pid");
   if (pid && pid->path && *pid->path) {
     _cleanup_close_ int fd = ns_open_path(pid->path, CLONE_NEWPID, "config.json: .linux.namespaces (pid)", err);
@@ -325,11 +356,6 @@ static int prepare_parent_namespaces(struct creation *cr, int *clone_flags, rt_e
     if (n && fs_write_file("/proc/self/timens_offsets", buf, (size_t)n, err) < 0)
       return rt_error_prefix(err, "config.json: .linux.timeOffsets");
   }
-  static const char *const cloned[] = {"user", "mount", "pid", "network", "uts", "ipc"};
-  *clone_flags = 0;
-  for (size_t i = 0; i < ARRAY_SIZE(cloned); i++)
-    if (ns_is_new(l, cloned[i]))
-      *clone_flags |= ns_flag(cloned[i]);
   return 0;
 }
 
@@ -474,9 +500,36 @@ static int rootless_without_cgroup(struct creation *cr, rt_error *err) {
 static int create_cgroup(struct creation *cr, rt_error *err) {
   if (cr->o->systemd_cgroup)
     return 0;
-  if (cgroup_create(cr->config, cr->o->id, &cr->st.cgroup_path, &cr->cg, err) >= 0)
-    return 0;
-  return rootless_without_cgroup(cr, err);
+  /* First the state, with the cgroup about to be made: whenever rt dies
+   * from here on, `rt delete --force` knows what to remove. */
+  cr->st.cgroup_path = cgroup_planned_path(cr->config, cr->o->id);
+  if (!cr->st.cgroup_path)
+    return rt_error_set(err, ENOMEM, "cgroup path");
+  int w = rt_state_write(cr->dirfd, &cr->st, err);
+  free(cr->st.cgroup_path);
+  cr->st.cgroup_path = NULL;
+  if (w < 0)
+    return -1;
+  if (cgroup_create(cr->config, cr->o->id, &cr->st.cgroup_path, &cr->cg, err) < 0)
+    return rootless_without_cgroup(cr, err);
+  /* A cgroup that is frozen already (a cgroupsPath naming one) would stop
+   * the init at its first step, and rt would wait for it forever. */
+  if (cr->st.cgroup_path && cgroup_is_frozen(cr->st.cgroup_path) == 1)
+    return rt_error_set(err, 0,
+                        "config.json: .linux.cgroupsPath: the container's cgroup %s is frozen "
+                        "(thaw it, or name another)",
+                        cr->st.cgroup_path);
+  /* A cgroupsPath shared with processes already there: allowed, as runc,
+   * with runc's warning (kill --all and delete act on all of them). */
+  const oci_linux *l = cr->config->linux_;
+  if (cr->st.cgroup_path && l && l->cgroups_path && *l->cgroups_path) {
+    _cleanup_free_ pid_t *pids = NULL;
+    size_t n = 0;
+    rt_error tmp;
+    if (cgroup_pids(cr->st.cgroup_path, &pids, &n, &tmp) == 0 && n > 0)
+      log_warn("container's cgroup is not empty: %zu process(es) found", n);
+  }
+  return 0;
 }
 
 /* After clone3: the systemd driver (its scope names the init's pid), or the
@@ -531,8 +584,10 @@ static pid_t pidfd_pid(int pidfd) {
   return -1;
 }
 
-/* ns_join_before_clone: a helper process joins the namespaces given by path
- * (the user namespace first) and clones the init from there, with the new
+/* ns_join_before_clone, or a pid/time namespace to enter
+ * (needs_parent_namespaces): a helper process enters those, joins the
+ * namespaces given by path (the user namespace first) and clones the init
+ * from there, with the new
  * namespaces of the config, which are then owned by the right user
  * namespace. CLONE_PARENT makes the init rt's child all the same; the
  * helper passes its pidfd back and exits. No re-exec: the helper and the
@@ -553,8 +608,12 @@ static long clone_init_joined(struct creation *cr, struct clone_args *args, stru
   if (hp == 0) {
     rt_error e = {0};
     close(hs[0]);
-    ctx->joined_paths = true;
-    if (ns_join_paths(cr->config->linux_, &e) == 0) {
+    /* Joined paths: here, before the init exists, so that the namespaces it
+     * makes belong to the joined user namespace. Only pid and time: the
+     * init joins the others itself, as without a helper. */
+    const oci_linux *l = cr->config->linux_;
+    ctx->joined_paths = ns_join_before_clone(l);
+    if (enter_parent_namespaces(l, &e) == 0 && (!ctx->joined_paths || ns_join_paths(l, &e) == 0)) {
       /* clone3 takes no exit_signal with CLONE_PARENT: the init's is the
        * helper's (SIGCHLD to rt). */
       args->flags |= CLONE_PARENT;
@@ -605,8 +664,7 @@ static int spawn_init(struct creation *cr, rt_error *err) {
   int clone_flags = 0;
   if (prepare_idmaps(cr, err) < 0 || create_cgroup(cr, err) < 0)
     return -1;
-  if (prepare_parent_namespaces(cr, &clone_flags, err) < 0)
-    return -1;
+  clone_flags = clone_flags_of(cr->config->linux_);
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return rt_error_set(err, errno, "socketpair");
@@ -674,6 +732,7 @@ static int spawn_init(struct creation *cr, rt_error *err) {
       .preserve_fds = cr->o->preserve_fds + (listen_fds > 0 ? listen_fds : 0),
       .listen_fds = listen_fds > 0 ? listen_fds : 0,
       .new_pidns = ns_is_new(l, "pid"),
+      .new_netns = ns_is_new(l, "network"),
       .devnull_fd = devnull,
       .idmap_fds = cr->idmap_fds,
       .host_netlink = host_netlink,
@@ -695,12 +754,14 @@ static int spawn_init(struct creation *cr, rt_error *err) {
     return -1;
   }
   rt_error_clear(err);
-  long pid = ns_join_before_clone(l) ? clone_init_joined(cr, &args, &ctx, sv[0], err)
-                                      : clone_init(cr, &args, &ctx, sv[0]);
+  long pid = ns_join_before_clone(l) || needs_parent_namespaces(l)
+                 ? clone_init_joined(cr, &args, &ctx, sv[0], err)
+                 : clone_init(cr, &args, &ctx, sv[0]);
+  int clone_errno = errno;
   if (pid != 0)
     security_release();
   if (pid < 0) {
-    int e = errno;
+    int e = clone_errno;
     close(sv[0]);
     close(sv[1]);
     close(devnull);
@@ -786,6 +847,12 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
     return -1;
   /* The init joins its cgroup before it unshares its cgroup namespace. */
   if (enter_cgroup(cr, err) < 0 || delegate_cgroup(cr, err) < 0)
+    return -1;
+  /* The state again, with the init's pid (and the systemd driver's scope). */
+  unsigned long long init_start;
+  if (rt_proc_stat(cr->pid, &init_start, NULL) == 0)
+    cr->st.pid_start = init_start;
+  if (rt_state_write(cr->dirfd, &cr->st, err) < 0)
     return -1;
   if (sync_send(cr->sync_fd, SYNC_USERMAP_DONE, NULL, 0, -1, err) < 0)
     return -1;
@@ -881,6 +948,37 @@ static int wait_exec(struct creation *cr, rt_error *err) {
 }
 
 
+/* The init went away in the middle of the protocol (EOF, ECONNRESET): say
+ * how it ended, and the likeliest why, instead of only "sync: receive:
+ * Connection reset by peer". */
+static void explain_init_end(struct creation *cr, rt_error *err) {
+  if (cr->pidfd < 0 || !(strncmp(err->msg, "sync: ", 6) == 0 ||
+                         strstr(err->msg, "init exited during set-up")))
+    return;
+  struct pollfd pfd = {.fd = cr->pidfd, .events = POLLIN};
+  if (poll(&pfd, 1, 2000) <= 0)
+    return;
+  siginfo_t si = {0};
+  if (waitid(P_PIDFD, (id_t)cr->pidfd, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
+    return;
+  const oci_resources *res = cr->config->linux_ ? cr->config->linux_->resources : NULL;
+  const oci_memory *mem = res ? res->memory : NULL;
+  if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED) {
+    if (si.si_status == SIGKILL && mem && mem->has_limit && mem->limit >= 0)
+      rt_error_set(err, 0,
+                   "the container's init was killed (SIGKILL) while it was being set up: "
+                   "config.json: .linux.resources.memory.limit %lld is likely below what it "
+                   "needs (the kernel's OOM killer)",
+                   (long long)mem->limit);
+    else
+      rt_error_set(err, 0, "the container's init was killed by signal %d (%s) while it was being set up",
+                   si.si_status, strsignal(si.si_status));
+  } else {
+    rt_error_set(err, 0, "the container's init exited with status %d while it was being set up",
+                 si.si_status);
+  }
+}
+
 int container_create(const struct rt_create_opts *o, rt_error *err) {
   if (rt_id_validate(o->id, err) < 0)
     return -1;
@@ -897,13 +995,19 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     sigprocmask(SIG_BLOCK, &mask, &old);
   }
   if (load_config(&cr, err) < 0 || prepare_state_dir(&cr, err) < 0 ||
-      setup_notify(&cr, err) < 0 || spawn_init(&cr, err) < 0 || run_creation_steps(&cr, err) < 0)
+      setup_notify(&cr, err) < 0 || spawn_init(&cr, err) < 0)
     goto fail;
+  if (run_creation_steps(&cr, err) < 0) {
+    explain_init_end(&cr, err);
+    goto fail;
+  }
   unsigned long long start;
   if (rt_proc_stat(cr.pid, &start, NULL) == 0)
     cr.st.pid_start = start;
+  cr.st.creator = 0; /* created: the state is whole */
   if (rt_state_write(cr.dirfd, &cr.st, err) < 0 || write_pid_file(o->pid_file, cr.pid, err) < 0)
     goto fail;
+  cr.pid_file_written = o->pid_file != NULL;
   if (o->mode == RT_MODE_CREATE) {
     if (sync_send(cr.sync_fd, SYNC_WAIT_FIFO, NULL, 0, -1, err) < 0)
       goto fail;
@@ -1322,6 +1426,16 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
       goto out;
     }
   }
+  if (ex.status == RT_STATUS_STOPPED) {
+    /* Stopped because the create that made it died: its init may live on
+     * (in a hook, or without a cgroup to be killed with). */
+    _cleanup_close_ int pidfd = init_pidfd(&ex.st);
+    if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0) {
+      struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+      if (poll(&pfd, 1, 10000) <= 0)
+        log_warn("container %s: its init did not die after SIGKILL", id);
+    }
+  }
   if (ex.st.cgroup_path && cgroup_destroy(ex.st.cgroup_path, ex.st.systemd_cgroup, err) < 0)
     goto out;
   oci_config *c = saved_config(ex.dirfd);
@@ -1356,8 +1470,10 @@ int signal_parse(const char *s) {
     return -1;
   char *end;
   long n = strtol(s, &end, 10);
+  /* 0: no signal, only whether the process is there (kill(2)), a liveness
+   * probe that runc accepts. */
   if (!*end)
-    return n > 0 && n < NSIG ? (int)n : -1;
+    return n >= 0 && n < NSIG ? (int)n : -1;
   const char *name = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
   for (size_t i = 0; i < ARRAY_SIZE(table); i++)
     if (strcasecmp(table[i].name, name) == 0)

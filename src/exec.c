@@ -41,13 +41,20 @@
 struct exec_process {
   oci_process p;
   oci_process *parsed; /* --process */
-  void *owned[16];
+  void *owned[16];     /* build_process allocates at most 7 */
   int n_owned;
 };
 
+/* Tracks ptr for exec_process_free; NULL (and ptr freed) when the table is
+ * full, so that the caller fails instead of leaking or losing track. */
 static void *own(struct exec_process *ep, void *ptr) {
-  if (ptr && ep->n_owned < (int)ARRAY_SIZE(ep->owned))
-    ep->owned[ep->n_owned++] = ptr;
+  if (!ptr)
+    return NULL;
+  if (ep->n_owned == (int)ARRAY_SIZE(ep->owned)) {
+    free(ptr);
+    return NULL;
+  }
+  ep->owned[ep->n_owned++] = ptr;
   return ptr;
 }
 
@@ -160,10 +167,14 @@ static int build_process(struct exec_process *ep, const oci_config *c, const str
     caps->bounding = strv_append(ep, caps->bounding, caps->n_bounding, x, m, &caps->n_bounding);
     caps->effective = strv_append(ep, caps->effective, caps->n_effective, x, m, &caps->n_effective);
     caps->permitted = strv_append(ep, caps->permitted, caps->n_permitted, x, m, &caps->n_permitted);
+    if (!caps->bounding || !caps->effective || !caps->permitted)
+      return rt_error_set(err, ENOMEM, "caps");
     caps->has_bounding = caps->has_effective = caps->has_permitted = true;
     /* Ambient needs inheritable: only when the config has inheritable bits. */
     if (caps->has_inheritable && caps->n_inheritable) {
       caps->ambient = strv_append(ep, caps->ambient, caps->n_ambient, x, m, &caps->n_ambient);
+      if (!caps->ambient)
+        return rt_error_set(err, ENOMEM, "caps");
       caps->has_ambient = true;
     }
     p->capabilities = caps;
@@ -320,6 +331,29 @@ static int wait_child_exec(int sync_fd, const struct rt_exec_opts *o, int *maste
   }
 }
 
+/* rt's own pid and time namespaces for children, to go back to. */
+static int save_own_namespaces(int flags, int fds[2], rt_error *err) {
+  if (flags & CLONE_NEWPID) {
+    fds[0] = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (fds[0] < 0)
+      return rt_error_set(err, errno, "open /proc/self/ns/pid");
+  }
+  if (flags & CLONE_NEWTIME) {
+    fds[1] = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+    if (fds[1] < 0)
+      return rt_error_set(err, errno, "open /proc/self/ns/time");
+  }
+  return 0;
+}
+
+static int restore_own_namespaces(int fds[2], rt_error *err) {
+  if (fds[0] >= 0 && setns(fds[0], CLONE_NEWPID) < 0)
+    return rt_error_set(err, errno, "setns back into rt's own pid namespace");
+  if (fds[1] >= 0 && setns(fds[1], CLONE_NEWTIME) < 0)
+    return rt_error_set(err, errno, "setns back into rt's own time namespace");
+  return 0;
+}
+
 int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   struct existing ex;
   struct exec_process ep = {0};
@@ -328,6 +362,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   struct cgroup_attach cg = CGROUP_ATTACH_INIT;
   pid_t child = -1;
   char *state = NULL;
+  int own_ns[2] = {-1, -1};
   sigset_t mask, old;
   forward_signal_set(&mask);
   bool foreground = !o->detach;
@@ -369,6 +404,11 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   }
   int parent_flags, child_flags;
   ns_flags_of(c, &parent_flags, &child_flags);
+  /* pid and time namespaces apply to children: rt sets them for the one
+   * clone3 of the exec child and takes its own back right after (it forks
+   * nothing else meanwhile; see restore_own_namespaces). */
+  if (parent_flags && save_own_namespaces(parent_flags, own_ns, err) < 0)
+    goto out;
   if (parent_flags && setns(pidfd, parent_flags) < 0) {
     rt_error_set(err, errno, "setns into the container's pid/time namespace");
     goto out;
@@ -428,6 +468,15 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     pid = syscall(SYS_clone3, &args, sizeof args);
   }
   int clone_errno = errno;
+  if (pid != 0 && parent_flags && restore_own_namespaces(own_ns, err) < 0) {
+    if (pid > 0) {
+      syscall(SYS_pidfd_send_signal, child_pidfd, SIGKILL, NULL, 0);
+      while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+    security_release();
+    goto out_mask;
+  }
   if (pid != 0)
     security_release();
   if (pid != 0 && initial)
@@ -489,6 +538,9 @@ out:
     close(sv[0]);
   if (sv[1] >= 0)
     close(sv[1]);
+  for (int i = 0; i < 2; i++)
+    if (own_ns[i] >= 0)
+      close(own_ns[i]);
   free(state);
   exec_process_free(&ep);
   oci_config_free(c);

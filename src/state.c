@@ -135,6 +135,8 @@ int rt_state_try_lock(int dirfd, bool exclusive, rt_error *err) {
   return 1;
 }
 
+static int remove_tree_at(int dirfd, const char *name);
+
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -157,6 +159,20 @@ int rt_state_list_ids(int rootfd, char ***ids_out, size_t *n_out, rt_error *err)
   int r = 0;
   errno = 0;
   while ((e = readdir(d))) {
+    /* What a create killed before it renamed its new directory into place
+     * left (rt_state_dir_create): gone once nobody holds its lock. */
+    if (strncmp(e->d_name, "#creating-", 10) == 0) {
+      int cfd = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      struct stat cs;
+      /* older than a few seconds: not one made a moment ago whose creator
+       * is about to lock it */
+      if (cfd >= 0 && fstat(cfd, &cs) == 0 && cs.st_mtime < time(NULL) - 5 &&
+          flock(cfd, LOCK_EX | LOCK_NB) == 0)
+        remove_tree_at(fd, e->d_name);
+      if (cfd >= 0)
+        close(cfd);
+      continue;
+    }
     /* a container is a directory whose name is a valid id ("." and ".." are not) */
     if (rt_id_validate(e->d_name, NULL) < 0)
       continue;
@@ -324,6 +340,12 @@ int rt_state_write(int dirfd, const rt_state *st, rt_error *err) {
     gen_kv_str(g, "cgroupPath", st->cgroup_path);
   GS(g, "createdStatus");
   yajl_gen_bool(g, st->created_status);
+  if (st->creator > 0) {
+    GS(g, "creator");
+    yajl_gen_integer(g, st->creator);
+    GS(g, "creatorStart");
+    yajl_gen_integer(g, (long long)st->creator_start);
+  }
   GS(g, "annotations");
   gen_annotations(g, &st->annotations);
   yajl_gen_map_close(g);
@@ -362,11 +384,16 @@ int rt_state_read(int dirfd, rt_state *st, rt_error *err) {
   st->cgroup_path = dup_or_null(tree_str(root, "cgroupPath"));
   const char *p_pid[] = {"pid", NULL}, *p_start[] = {"pidStart", NULL},
              *p_sd[] = {"systemdCgroup", NULL}, *p_cs[] = {"createdStatus", NULL},
-             *p_ann[] = {"annotations", NULL};
+             *p_ann[] = {"annotations", NULL}, *p_cr[] = {"creator", NULL},
+             *p_crs[] = {"creatorStart", NULL};
   yajl_val v = yajl_tree_get(root, p_pid, yajl_t_number);
   st->pid = v ? (pid_t)YAJL_GET_INTEGER(v) : 0;
   v = yajl_tree_get(root, p_start, yajl_t_number);
   st->pid_start = v ? strtoull(YAJL_GET_NUMBER(v), NULL, 10) : 0;
+  v = yajl_tree_get(root, p_cr, yajl_t_number);
+  st->creator = v ? (pid_t)YAJL_GET_INTEGER(v) : 0;
+  v = yajl_tree_get(root, p_crs, yajl_t_number);
+  st->creator_start = v ? strtoull(YAJL_GET_NUMBER(v), NULL, 10) : 0;
   v = yajl_tree_get(root, p_sd, yajl_t_any);
   st->systemd_cgroup = v && YAJL_IS_TRUE(v);
   v = yajl_tree_get(root, p_cs, yajl_t_any);
@@ -376,7 +403,8 @@ int rt_state_read(int dirfd, rt_state *st, rt_error *err) {
     size_t n = v->u.object.len;
     st->annotations.keys = calloc(n, sizeof(char *));
     st->annotations.values = calloc(n, sizeof(char *));
-    for (size_t i = 0; st->annotations.keys && st->annotations.values && i < n; i++) {
+    bool oom = !st->annotations.keys || !st->annotations.values;
+    for (size_t i = 0; !oom && i < n; i++) {
       yajl_val val = v->u.object.values[i];
       const char *sv = YAJL_IS_STRING(val) ? YAJL_GET_STRING(val) : NULL;
       if (!sv)
@@ -384,6 +412,11 @@ int rt_state_read(int dirfd, rt_state *st, rt_error *err) {
       size_t k = st->annotations.n++;
       st->annotations.keys[k] = strdup(v->u.object.keys[i]);
       st->annotations.values[k] = strdup(sv);
+      oom = !st->annotations.keys[k] || !st->annotations.values[k];
+    }
+    if (oom) {
+      yajl_tree_free(root);
+      return rt_error_set(err, ENOMEM, "state.json: annotations");
     }
   }
   yajl_tree_free(root);
@@ -441,10 +474,18 @@ int rt_proc_stat(pid_t pid, unsigned long long *start_time, char *state_letter) 
 }
 
 enum rt_status rt_state_status(int dirfd, const rt_state *st) {
-  if (st->pid <= 0)
-    return RT_STATUS_STOPPED;
   unsigned long long start;
   char letter;
+  if (st->creator > 0) {
+    /* A create at work, or one that died before it finished: stopped then,
+     * whatever its init does (delete --force takes it all down). */
+    if (rt_proc_stat(st->creator, &start, &letter) == 0 && start == st->creator_start &&
+        letter != 'Z' && letter != 'X')
+      return RT_STATUS_CREATING;
+    return RT_STATUS_STOPPED;
+  }
+  if (st->pid <= 0)
+    return RT_STATUS_STOPPED;
   if (rt_proc_stat(st->pid, &start, &letter) < 0 || letter == 'Z' || letter == 'X' ||
       (st->pid_start && start != st->pid_start))
     return RT_STATUS_STOPPED;

@@ -31,6 +31,12 @@ typedef struct rt_state {
   bool systemd_cgroup;
   char *cgroup_path; /* as resolved at create time, NULL if none */
   bool created_status; /* true while waiting for start (mirrors exec.fifo) */
+  /* While `rt create` is still at work: its pid and start time. The state is
+   * written early (with the cgroup it is about to make, then the init's
+   * pid), so that whenever rt dies, `rt list` shows the container and
+   * `rt delete --force` finds everything to remove. 0 once created. */
+  pid_t creator;
+  unsigned long long creator_start;
 } rt_state;
 
 /* Container ids follow runc: ^[\w+\-.]+$ and never "." or "..". */

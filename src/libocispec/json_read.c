@@ -78,11 +78,14 @@ void jr_pop(jr *r, size_t mark) {
 }
 
 static int failv(jr *r, const char *fmt, va_list ap) {
-  char msg[RT_ERROR_MSG_MAX];
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  if (r->len == 0)
-    return rt_error_set(r->err, 0, "%s: %s", r->name, msg);
-  return rt_error_set(r->err, 0, "%s: %s: %s", r->name, r->path, msg);
+  /* Whole, so that rt_error_set cuts a hostile value and keeps what follows. */
+  char *msg = NULL;
+  if (vasprintf(&msg, fmt, ap) < 0)
+    return rt_error_set(r->err, ENOMEM, "%s", r->name);
+  int rc = r->len == 0 ? rt_error_set(r->err, 0, "%s: %s", r->name, msg)
+                       : rt_error_set(r->err, 0, "%s: %s: %s", r->name, r->path, msg);
+  free(msg);
+  return rc;
 }
 
 int jr_fail(jr *r, const char *fmt, ...) {

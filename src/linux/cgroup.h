@@ -49,6 +49,9 @@ struct cgroup_attach {
  * before the process exists. On error nothing is left behind. */
 int cgroup_create(const oci_config *c, const char *id, char **path_out, struct cgroup_attach *a,
                   rt_error *err);
+/* The path cgroup_create will make for this config (cgroupfs driver), for
+ * the state written before it does; malloc'd, NULL on ENOMEM. */
+char *cgroup_planned_path(const oci_config *c, const char *id);
 /* *a for a new process to enter an existing container cgroup (rt exec); sub
  * as for cgroup_join. */
 int cgroup_attach_open(const char *path, const char *sub, struct cgroup_attach *a, rt_error *err);

@@ -2,27 +2,37 @@
 #include "linux/sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define SYNC_MAX_PAYLOAD (1 << 20)
+/* A message is one header and its payload, sent in fragments of at most
+ * SYNC_FRAGMENT bytes (a SOCK_SEQPACKET datagram must fit the socket's send
+ * buffer: states with large annotations do not). Every fragment carries
+ * the header; `len` is the whole payload's, `off` where this fragment's part
+ * goes; an fd travels with the first fragment. The receiver allocates the
+ * payload once, from the header, and checks that the fragments add up. */
+#define SYNC_FRAGMENT (32 << 10)
+#define SYNC_MAX_PAYLOAD (64u << 20)
 
 struct sync_hdr {
   uint32_t type;
-  uint32_t len;
+  uint32_t len; /* the whole payload */
+  uint32_t off; /* of this fragment's part */
+  uint32_t pad;
 };
 
-int sync_send(int sock, enum sync_type type, const void *data, size_t len, int fd, rt_error *err) {
-  struct sync_hdr hdr = {.type = type, .len = (uint32_t)len};
-  struct iovec iov[2] = {{&hdr, sizeof hdr}, {(void *)data, len}};
+static int send_fragment(int sock, const struct sync_hdr *hdr, const void *data, size_t n, int fd,
+                         rt_error *err) {
+  struct iovec iov[2] = {{(void *)hdr, sizeof *hdr}, {(void *)data, n}};
   union {
     char buf[CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
   } u;
-  struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
+  struct msghdr msg = {.msg_iov = iov, .msg_iovlen = n ? 2 : 1};
   if (fd >= 0) {
     memset(&u, 0, sizeof u);
     msg.msg_control = u.buf;
@@ -33,12 +43,29 @@ int sync_send(int sock, enum sync_type type, const void *data, size_t len, int f
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &fd, sizeof fd);
   }
-  ssize_t n;
+  ssize_t w;
   do
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
+    w = sendmsg(sock, &msg, MSG_NOSIGNAL);
+  while (w < 0 && errno == EINTR);
+  if (w < 0)
     return rt_error_set(err, errno, "sync: send");
+  if ((size_t)w != sizeof *hdr + n)
+    return rt_error_set(err, EMSGSIZE, "sync: send: %zd of %zu bytes", w, sizeof *hdr + n);
+  return 0;
+}
+
+int sync_send(int sock, enum sync_type type, const void *data, size_t len, int fd, rt_error *err) {
+  if (len > SYNC_MAX_PAYLOAD)
+    return rt_error_set(err, EMSGSIZE, "sync: a message of %zu bytes (at most %u)", len,
+                        SYNC_MAX_PAYLOAD);
+  size_t off = 0;
+  do {
+    size_t n = len - off > SYNC_FRAGMENT ? SYNC_FRAGMENT : len - off;
+    struct sync_hdr hdr = {.type = type, .len = (uint32_t)len, .off = (uint32_t)off};
+    if (send_fragment(sock, &hdr, (const char *)data + off, n, off == 0 ? fd : -1, err) < 0)
+      return -1;
+    off += n;
+  } while (off < len);
   return 0;
 }
 
@@ -62,6 +89,53 @@ void sync_report_error(int sock, const char *msg) {
     (void)!write(STDERR_FILENO, "\n", 1);
 }
 
+/* One fragment into hdr and, at its offset, into *payload (allocated on the
+ * first fragment). 1 on a fragment, 0 on EOF, -1 on error. */
+static int recv_fragment(int sock, struct sync_hdr *hdr, char **payload, size_t *have, int *got_fd,
+                         bool first, rt_error *err) {
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } u;
+  char frag[SYNC_FRAGMENT];
+  struct iovec iov[2] = {{hdr, sizeof *hdr}, {frag, sizeof frag}};
+  struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf,
+                       .msg_controllen = sizeof u.buf};
+  ssize_t n;
+  do
+    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return rt_error_set(err, errno, "sync: receive");
+  if (n == 0)
+    return 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c), sizeof fd);
+      if (*got_fd >= 0)
+        close(*got_fd);
+      *got_fd = fd;
+    }
+  if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+    return rt_error_set(err, EPROTO, "sync: a truncated message");
+  if ((size_t)n < sizeof *hdr)
+    return rt_error_set(err, EPROTO, "sync: short message");
+  size_t part = (size_t)n - sizeof *hdr;
+  if (hdr->len > SYNC_MAX_PAYLOAD || hdr->off != *have || (size_t)hdr->off + part > hdr->len ||
+      (!first && part == 0))
+    return rt_error_set(err, EPROTO, "sync: a malformed message (%u bytes at %u of %u)",
+                        (unsigned)part, hdr->off, hdr->len);
+  if (first) {
+    *payload = malloc((size_t)hdr->len + 1);
+    if (!*payload)
+      return rt_error_set(err, ENOMEM, "sync: receive %u bytes", hdr->len);
+  }
+  memcpy(*payload + hdr->off, frag, part);
+  *have += part;
+  return 1;
+}
+
 int sync_recv(int sock, char **data, size_t *len, int *fd, rt_error *err) {
   if (data)
     *data = NULL;
@@ -69,61 +143,36 @@ int sync_recv(int sock, char **data, size_t *len, int *fd, rt_error *err) {
     *len = 0;
   if (fd)
     *fd = -1;
-  size_t cap = sizeof(struct sync_hdr) + SYNC_MAX_PAYLOAD;
-  char *buf = malloc(cap + 1);
-  if (!buf)
-    return rt_error_set(err, ENOMEM, "sync: receive");
-  struct iovec iov = {buf, cap};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                       .msg_controllen = sizeof u.buf};
-  ssize_t n;
-  do
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    int e = errno;
-    free(buf);
-    return rt_error_set(err, e, "sync: receive");
-  }
-  if (n == 0) {
-    free(buf);
-    return 0;
-  }
+  struct sync_hdr hdr = {0}, first = {0};
+  char *payload = NULL;
+  size_t have = 0;
   int got_fd = -1;
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-      memcpy(&got_fd, CMSG_DATA(c), sizeof got_fd);
-  struct sync_hdr hdr;
-  if ((size_t)n < sizeof hdr) {
-    free(buf);
+  int r = recv_fragment(sock, &first, &payload, &have, &got_fd, true, err);
+  while (r > 0 && have < first.len) {
+    r = recv_fragment(sock, &hdr, &payload, &have, &got_fd, false, err);
+    if (r > 0 && (hdr.type != first.type || hdr.len != first.len))
+      r = rt_error_set(err, EPROTO, "sync: fragments of different messages");
+    if (r == 0)
+      r = rt_error_set(err, EPROTO, "sync: the peer closed the channel in the middle of a message");
+  }
+  if (r <= 0) {
+    free(payload);
     if (got_fd >= 0)
       close(got_fd);
-    return rt_error_set(err, EPROTO, "sync: short message");
+    return r;
   }
-  memcpy(&hdr, buf, sizeof hdr);
-  size_t plen = (size_t)n - sizeof hdr;
-  if (data) {
-    char *payload = malloc(plen + 1);
-    if (!payload) {
-      free(buf);
-      return rt_error_set(err, ENOMEM, "sync: receive");
-    }
-    memcpy(payload, buf + sizeof hdr, plen);
-    payload[plen] = '\0';
+  payload[first.len] = '\0';
+  if (data)
     *data = payload;
-  }
+  else
+    free(payload);
   if (len)
-    *len = plen;
-  free(buf);
+    *len = first.len;
   if (fd)
     *fd = got_fd;
   else if (got_fd >= 0)
     close(got_fd);
-  return (int)hdr.type;
+  return (int)first.type;
 }
 
 int sync_expect(int sock, enum sync_type type, char **data, size_t *len, rt_error *err) {

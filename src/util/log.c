@@ -55,9 +55,12 @@ void rt_log(enum rt_log_level level, const char *fmt, ...) {
   va_end(ap);
   int saved = errno;
 
-  /* Errors and warnings always reach stderr in text; with --log they also go
-   * to the log file in the chosen format (containerd reads the file). */
-  if (level <= RT_LOG_WARN || log_fd < 0) {
+  /* Errors always reach stderr; with --log they also go to the log file in
+   * the chosen format (containerd reads the file). Warnings and debug lines
+   * go to the log only when there is one (runc's contract): under
+   * containerd's shim and conmon rt's stderr is the container's, and a
+   * warning there would show up in `docker logs`. */
+  if (level == RT_LOG_ERROR || log_fd < 0) {
     if (level == RT_LOG_ERROR)
       dprintf(STDERR_FILENO, "rt: %s\n", msg);
     else if (level == RT_LOG_WARN)

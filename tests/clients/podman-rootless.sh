@@ -103,12 +103,26 @@ if ! out=$(useradd -M -d "$work/home" -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_C
 fi
 uid=$(id -u "$user")
 gid=$(id -g "$user")
-# A range above every range already given (and above podman.sh's 300000+200000).
-subbase=$(cat /etc/subuid /etc/subgid 2>/dev/null |
-  awk -F: 'BEGIN {m = 600000} NF >= 3 && $2 + $3 > m {m = $2 + $3} END {print m}')
+# The lowest free range from 600000 up (above podman.sh's 300000+200000)
+# that overlaps no range already given and ends below 2^32: a host set up
+# for podman's --userns=auto ("containers:2147483647:2147483648") has no room
+# above its ranges, and newuidmap refuses a range past 2^32 ("subuid
+# overflow detected").
 subcount=65536
+subbase=$(cat /etc/subuid /etc/subgid 2>/dev/null | python3 -c '
+import sys
+want, base = int(sys.argv[1]), 600000
+ranges = sorted((int(f[1]), int(f[2])) for f in (l.strip().split(":") for l in sys.stdin)
+                if len(f) >= 3 and f[1].isdigit() and f[2].isdigit())
+for start, count in ranges:
+    if base + want <= start:
+        break
+    base = max(base, start + count)
+print(base if base + want <= 4294967295 else "none")' "$subcount")
 have_uidmap=""
-if command -v newuidmap >/dev/null && command -v newgidmap >/dev/null; then
+if [ "$subbase" = none ]; then
+  echo "# no free range of $subcount subordinate ids below 2^32 in /etc/subuid and /etc/subgid: the checks that need newuidmap are skipped"
+elif command -v newuidmap >/dev/null && command -v newgidmap >/dev/null; then
   have_uidmap=1
   echo "$user:$subbase:$subcount" >>/etc/subuid
   echo "$user:$subbase:$subcount" >>/etc/subgid
