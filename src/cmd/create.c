@@ -80,6 +80,8 @@ static int parse_create_opts(const char *name, int argc, char **argv, struct rt_
       while (len > 1 && arg[len - 1] == '/')
         len--;
       char *copy = strndup(arg, len);
+      if (!copy)
+        return cmd_fail("%s: out of memory", arg);
       char *base = strrchr(copy, '/');
       o->id = base ? base + 1 : copy;
       if (!*o->id || strcmp(o->id, ".") == 0 || strcmp(o->id, "..") == 0) {

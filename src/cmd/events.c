@@ -130,7 +130,7 @@ CMD(events) {
   long long interval = 5000;
   bool once = false;
   int c;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     if (c == 'h')
       return cmd_help("events");
     if (c == OPT_STATS) {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,8 @@ CMD(exec) {
     case 'u': o.user = optarg; break;
     case 'g': {
       char *copy = strdup(optarg), *save = NULL;
+      if (!copy)
+        return cmd_fail("--additional-gids: out of memory");
       for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         char *end;
         unsigned long v = strtoul(t, &end, 10);
@@ -81,7 +84,14 @@ CMD(exec) {
       break;
     }
     case OPT_IGNORE_PAUSED: o.ignore_paused = true; break;
-    case OPT_CGROUP: o.cgroup = optarg; break;
+    case OPT_CGROUP: {
+      /* repeatable, as runc's: one spec per line */
+      char *joined = NULL;
+      if (asprintf(&joined, "%s%s%s", o.cgroup ? o.cgroup : "", o.cgroup ? "\n" : "", optarg) < 0)
+        return cmd_fail("--cgroup: out of memory");
+      o.cgroup = joined;
+      break;
+    }
     case 'h': return cmd_help("exec");
     default:
       return cmd_usage_error("exec", "flag provided but not defined or missing its value: %s",
@@ -99,7 +109,11 @@ CMD(exec) {
   o.additional_gids = gids;
   rt_error err = {0};
   int status = container_exec(&o, &err);
-  if (status < 0)
-    return cmd_fail("%s", err.msg);
+  if (status < 0) {
+    /* runc's code for exec's own failures (not the process's status),
+     * which containerd's shim and conmon tell from the process's. */
+    cmd_fail("%s", err.msg);
+    return 255;
+  }
   return status;
 }

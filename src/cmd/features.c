@@ -11,7 +11,7 @@
 CMD(features) {
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   int c;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     if (c == 'h')
       return cmd_help("features");
     return cmd_usage_error("features", "flag provided but not defined: %s", argv[optind - 1]);

@@ -24,7 +24,7 @@ static int only_help(const char *name, int argc, char **argv, const char *shorto
 
 CMD(start) {
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-  int r = only_help("start", argc, argv, "+h", opts, NULL, NULL);
+  int r = only_help("start", argc, argv, "h", opts, NULL, NULL);
   if (r)
     return r < 0 ? 0 : r;
   if (cmd_check_args("start", argc - optind, 1, 0))
@@ -46,7 +46,7 @@ CMD(kill) {
   static const struct option opts[] = {
       {"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   bool all = false;
-  int r = only_help("kill", argc, argv, "+ah", opts, set_flag, &all);
+  int r = only_help("kill", argc, argv, "ah", opts, set_flag, &all);
   if (r)
     return r < 0 ? 0 : r;
   int n = argc - optind;
@@ -68,7 +68,7 @@ CMD(delete) {
   static const struct option opts[] = {
       {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   bool force = false;
-  int r = only_help("delete", argc, argv, "+fh", opts, set_flag, &force);
+  int r = only_help("delete", argc, argv, "fh", opts, set_flag, &force);
   if (r)
     return r < 0 ? 0 : r;
   if (cmd_check_args("delete", argc - optind, 1, 0))

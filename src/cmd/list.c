@@ -134,7 +134,7 @@ CMD(list) {
       {NULL, 0, NULL, 0},
   };
   int c;
-  while ((c = getopt_long(argc, argv, "+f:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "f:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'f':
       if (strcmp(optarg, "table") == 0)

@@ -13,7 +13,7 @@ int cmd_freeze_common(rt_globals *g, const char *name, int argc, char **argv, bo
 int cmd_freeze_common(rt_globals *g, const char *name, int argc, char **argv, bool freeze) {
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   int c;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     if (c == 'h')
       return cmd_help(name);
     return cmd_usage_error(name, "flag provided but not defined: %s", argv[optind - 1]);

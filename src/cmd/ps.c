@@ -153,8 +153,10 @@ CMD(ps) {
   size_t n = 0;
   if (existing_open(g->root, id, false, &ex, &err) < 0) {
     ret = cmd_fail("%s", err.msg);
-  } else if (ex.status == RT_STATUS_STOPPED || !ex.st.cgroup_path) {
-    ret = cmd_fail("container %s is not running", id);
+  } else if (ex.status == RT_STATUS_STOPPED) {
+    ret = 0; /* as runc: the header (or []) and no process */
+  } else if (!ex.st.cgroup_path) {
+    ret = cmd_fail("container %s has no cgroup to list processes from", id);
   } else if (cgroup_pids(ex.st.cgroup_path, &pids, &n, &err) < 0) {
     ret = cmd_fail("ps %s: %s", id, err.msg);
   } else {

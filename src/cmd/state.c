@@ -46,7 +46,7 @@ static int read_state(const char *root, const char *id, rt_state *st, enum rt_st
 CMD(state) {
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   int c;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     if (c == 'h')
       return cmd_help("state");
     return cmd_usage_error("state", "flag provided but not defined: %s", argv[optind - 1]);

@@ -243,7 +243,7 @@ out:
 CMD(update) {
   struct flags f = {0};
   int c, li = -1;
-  while ((c = getopt_long(argc, argv, "+r:h", update_opts, &li)) != -1) {
+  while ((c = getopt_long(argc, argv, "r:h", update_opts, &li)) != -1) {
     if (c == 'h')
       return cmd_help("update");
     if (c == 'r') {

@@ -80,29 +80,9 @@ static int parse_user(jr *r, yajl_val v, void *item, void *ctx) {
   return 0;
 }
 
-/* A string that cannot name a capability at all: not "CAP_" and letters,
- * digits and underscores. Such a name is an error here. A well-formed name
- * that libcap or this kernel does not know (a newer capability, perhaps)
- * is the applying code's business: config.md asks for a warning there and
- * for the container to run (linux/caps.c). */
-static int check_cap_names(jr *r, const char *key, char *const *names, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    const char *s = names[i];
-    bool ok = strncasecmp(s, "CAP_", 4) == 0 && s[4];
-    for (size_t k = 4; ok && s[k]; k++)
-      ok = (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= 'a' && s[k] <= 'z') ||
-           (s[k] >= '0' && s[k] <= '9') || s[k] == '_';
-    if (!ok) {
-      size_t m = jr_push_key(r, key);
-      jr_push_index(r, i);
-      jr_fail(r, "\"%s\" is not a capability name (CAP_ and a name, as CAP_CHOWN)", s);
-      jr_pop(r, m);
-      return -1;
-    }
-  }
-  return 0;
-}
-
+/* Capability names are not checked here: config.md wants a name that
+ * cannot be mapped or granted warned about, not failed (linux/caps.c warns,
+ * naming the field), whatever its spelling; runc 1.1 does the same. */
 static int parse_capabilities(jr *r, yajl_val v, void *item, void *ctx) {
   oci_capabilities *c = item;
   (void)ctx;
@@ -112,12 +92,6 @@ static int parse_capabilities(jr *r, yajl_val v, void *item, void *ctx) {
           0 ||
       jr_strings(r, v, "permitted", &c->permitted, &c->n_permitted, &c->has_permitted) < 0 ||
       jr_strings(r, v, "ambient", &c->ambient, &c->n_ambient, &c->has_ambient) < 0)
-    return -1;
-  if (check_cap_names(r, "bounding", c->bounding, c->n_bounding) < 0 ||
-      check_cap_names(r, "effective", c->effective, c->n_effective) < 0 ||
-      check_cap_names(r, "inheritable", c->inheritable, c->n_inheritable) < 0 ||
-      check_cap_names(r, "permitted", c->permitted, c->n_permitted) < 0 ||
-      check_cap_names(r, "ambient", c->ambient, c->n_ambient) < 0)
     return -1;
   return 0;
 }

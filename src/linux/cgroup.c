@@ -832,26 +832,78 @@ int cgroup_attach_pid_v2(const struct cgroup_attach *a, pid_t pid, rt_error *err
 
 /* The directories of rel (plus sub) in every hierarchy, as cgroup_join
  * picks them, into *a. */
+/* exec --cgroup: specs "name" (every hierarchy) or "ctrl[,ctrl]:name" (those
+ * v1 controllers), one per line when the flag was repeated. For each
+ * hierarchy: the last spec naming one of its controllers, else the last
+ * spec without controllers, else the container's cgroup itself; never
+ * outside the container's cgroup (a hierarchy no spec names stays the
+ * container's, as runc). On cgroup v2 the controllers are ignored. */
+#define MAX_SUBS 16
+struct sub_spec {
+  const char *ctrls; /* NULL: every hierarchy */
+  size_t ctrls_len;
+  char *name;
+};
+
+static int parse_subs(const struct cg_layout *l, char *copy, struct sub_spec *v, size_t *n,
+                      rt_error *err) {
+  *n = 0;
+  char *save = NULL;
+  for (char *t = strtok_r(copy, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+    if (*n == MAX_SUBS)
+      return rt_error_set(err, EINVAL, "--cgroup: at most %d of them", MAX_SUBS);
+    char *colon = strchr(t, ':');
+    struct sub_spec s = {.name = colon ? colon + 1 : t};
+    if (colon) {
+      s.ctrls = t;
+      s.ctrls_len = (size_t)(colon - t);
+    }
+    if (!*s.name || strstr(s.name, "..") || s.name[0] == '/')
+      return rt_error_set(err, EINVAL, "--cgroup %s: invalid sub-cgroup", t);
+    if (s.ctrls && l->mode != CGROUP_MODE_V2) {
+      /* every controller named must be one of this host's v1 controllers */
+      _cleanup_free_ char *list = strndup(s.ctrls, s.ctrls_len);
+      char *cs = NULL;
+      for (char *c = list ? strtok_r(list, ",", &cs) : NULL; c; c = strtok_r(NULL, ",", &cs)) {
+        bool known = false;
+        for (size_t i = 0; i < l->n_v1 && !known; i++)
+          known = hier_in_list(l->v1[i].ctrls, c, strlen(c));
+        if (!known)
+          return rt_error_set(err, EINVAL, "--cgroup %s: no cgroup v1 controller \"%s\" on this host", t, c);
+      }
+    }
+    v[(*n)++] = s;
+  }
+  return 0;
+}
+
 static int attach_dirs(const struct cg_layout *l, const char *rel, const char *sub,
                        struct cgroup_attach *a, rt_error *err) {
-  const char *colon = sub ? strchr(sub, ':') : NULL;
-  const char *name = colon ? colon + 1 : sub;
-  if (name && (strstr(name, "..") || !*name))
-    return rt_error_set(err, EINVAL, "--cgroup %s: invalid sub-cgroup", sub);
+  _cleanup_free_ char *copy = sub ? strdup(sub) : NULL;
+  if (sub && !copy)
+    return rt_error_set(err, ENOMEM, "--cgroup");
+  struct sub_spec subs[MAX_SUBS];
+  size_t n = 0;
+  if (copy && parse_subs(l, copy, subs, &n, err) < 0)
+    return -1;
   for (size_t i = 0; i <= l->n_v1; i++) {
     bool v2 = i == l->n_v1;
     const char *mnt = v2 ? l->unified : l->v1[i].mnt;
     if (!mnt)
       continue;
-    /* With controllers named, the unified hierarchy follows only on a v2 host. */
-    bool use_sub = name && (!colon || (v2 ? l->mode == CGROUP_MODE_V2
-                                          : hier_in_list(l->v1[i].ctrls, sub,
-                                                         (size_t)(colon - sub))));
-    if (colon && !use_sub)
-      continue; /* only the named controllers move */
+    const char *name = NULL, *all = NULL;
+    for (size_t k = 0; k < n; k++) {
+      if (!subs[k].ctrls)
+        all = subs[k].name;
+      else if (v2 ? l->mode == CGROUP_MODE_V2
+                  : hier_in_list(l->v1[i].ctrls, subs[k].ctrls, subs[k].ctrls_len))
+        name = subs[k].name;
+    }
+    if (!name)
+      name = all;
     char *dir = NULL;
-    if (asprintf(&dir, "%s%s%s%s", mnt, strcmp(rel, "/") ? rel : "", use_sub ? "/" : "",
-                 use_sub ? name : "") < 0)
+    if (asprintf(&dir, "%s%s%s%s", mnt, strcmp(rel, "/") ? rel : "", name ? "/" : "",
+                 name ? name : "") < 0)
       return rt_error_set(err, ENOMEM, "cgroup path");
     if (access(dir, F_OK) < 0) {
       rt_error_set(err, errno, "cgroup %s", dir);
@@ -1030,6 +1082,10 @@ int cgroup_enter(const oci_config *c, const char *id, bool systemd, pid_t pid, c
   log_debug("cgroup: %s (%s) for %s", rel, cgroup_mode_name(l->mode), id);
   *path_out = TAKE_PTR(rel);
   return 0;
+}
+
+char *cgroup_planned_path(const oci_config *c, const char *id) {
+  return fs_rel_path(c, id);
 }
 
 int cgroup_create(const oci_config *c, const char *id, char **path_out, struct cgroup_attach *a,

@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "linux/process.h"
@@ -17,8 +20,52 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+/* HOME of uid in the container's /etc/passwd (read inside its root, no
+ * symlink out of it), "/" when the file or the entry is missing: what runc
+ * and crun set when process.env has no HOME. malloc'd "HOME=..." or NULL. */
+static char *home_of(uint32_t uid) {
+  char *home = NULL;
+  rt_error tmp;
+  _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int fd = root >= 0 ? fs_open_in_root(root, "/etc/passwd", O_RDONLY, 0, &tmp) : -1;
+  _cleanup_fclose_ FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+  if (!f && fd >= 0)
+    close(fd);
+  char line[4096];
+  while (f && !home && fgets(line, sizeof line, f)) {
+    /* name:passwd:uid:gid:gecos:home:shell */
+    char *field[7] = {0}, *p = line;
+    int n = 0;
+    for (char *c = p; n < 7; c++) {
+      if (*c == ':' || *c == '\n' || *c == '\0') {
+        bool last = *c != ':';
+        *c = '\0';
+        field[n++] = p;
+        p = c + 1;
+        if (last)
+          break;
+      }
+    }
+    char *end;
+    if (n >= 6 && *field[2] && strtoul(field[2], &end, 10) == uid && !*end && *field[5])
+      if (asprintf(&home, "HOME=%s", field[5]) < 0)
+        home = NULL;
+  }
+  if (!home)
+    home = strdup("HOME=/");
+  return home;
+}
+
+static bool has_env(const oci_process *p, const char *name) {
+  size_t l = strlen(name);
+  for (size_t i = 0; i < p->n_env; i++)
+    if (strncmp(p->env[i], name, l) == 0 && p->env[i][l] == '=')
+      return true;
+  return false;
+}
+
 static char **build_env(const oci_process *p, int listen_fds) {
-  char **env = calloc(p->n_env + 3, sizeof *env);
+  char **env = calloc(p->n_env + 4, sizeof *env);
   if (!env)
     return NULL;
   size_t k = 0;
@@ -28,15 +75,45 @@ static char **build_env(const oci_process *p, int listen_fds) {
       continue;
     env[k++] = p->env[i];
   }
+  if (!has_env(p, "HOME")) {
+    char *home = home_of(p->user.uid);
+    if (!home) {
+      free(env);
+      return NULL;
+    }
+    env[k++] = home;
+  }
   if (listen_fds) {
     char *a = NULL, *b = NULL;
-    if (asprintf(&a, "LISTEN_FDS=%d", listen_fds) >= 0)
-      env[k++] = a;
-    if (asprintf(&b, "LISTEN_PID=%d", (int)getpid()) >= 0)
-      env[k++] = b;
+    if (asprintf(&a, "LISTEN_FDS=%d", listen_fds) < 0 || asprintf(&b, "LISTEN_PID=%d", (int)getpid()) < 0) {
+      free(env);
+      return NULL;
+    }
+    env[k++] = a;
+    env[k++] = b;
   }
   env[k] = NULL;
   return env;
+}
+
+/* stdio (a pty slave or the caller's pipes) given to process.user, as runc
+ * does: a non-root process must be able to reopen /dev/tty or
+ * /proc/self/fd/1. Only what this process owns (what rt or the pty made;
+ * never a file of someone else's, e.g. unmapped in a user namespace), never
+ * /dev/null, and the group is kept. */
+static void chown_stdio(const oci_process *p) {
+  if (p->user.uid == 0)
+    return;
+  for (int fd = 0; fd <= 2; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_uid != geteuid())
+      continue;
+    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+      continue;
+    if (S_ISDIR(st.st_mode))
+      continue;
+    (void)!fchown(fd, p->user.uid, (gid_t)-1);
+  }
 }
 
 static bool setgroups_denied(void) {
@@ -73,7 +150,8 @@ static int cloexec_from(int from, rt_error *err) {
  * may be filtered runs before the seccomp filter, so that the filter only
  * ever sees what the user's program does, and at most one capset and the
  * execve of rt's:
- *   fds close-on-exec, LSM exec labels, bounding set, cwd (with full
+ *   fds close-on-exec, the environment (HOME from /etc/passwd), LSM exec
+ *   labels, bounding set, cwd (with full
  *   privileges: runc's order), user, capability sets (CAP_SYS_ADMIN held
  *   on when the filter needs it without no_new_privs), cwd again if the
  *   first try was refused, no_new_privs, CPU affinity, seccomp, the held
@@ -85,10 +163,15 @@ int process_finalize_exec(const oci_config *c, const oci_process *p, const char 
   view.process = (oci_process *)p;
   if (cloexec_from(3 + f->preserve_fds, err) < 0)
     return -1;
+  /* With full privileges, as runc: HOME comes from /etc/passwd. */
+  char **env = build_env(p, f->listen_fds);
+  if (!env)
+    return rt_error_set(err, ENOMEM, "process.env");
   if (security_apply(&view, 0, f->state_json, err) < 0)
     return -1;
   if (proc_apply_caps(p, 0, err) < 0)
     return -1;
+  chown_stdio(p);
   rt_error cwd_err = {0};
   bool cwd_done = proc_chdir(p, &cwd_err) == 0;
   if (!cwd_done && cwd_err.errnum != EACCES) {
@@ -105,9 +188,6 @@ int process_finalize_exec(const oci_config *c, const oci_process *p, const char 
     return rt_error_set(err, errno, "process.noNewPrivileges: prctl");
   if (f->exec_affinity && proc_apply_cpu_affinity(p, true, err) < 0)
     return -1;
-  char **env = build_env(p, f->listen_fds);
-  if (!env)
-    return rt_error_set(err, ENOMEM, "process.env");
   if (security_apply(&view, 1, f->state_json, err) < 0)
     return -1;
   if (hold && proc_apply_caps(p, 2, err) < 0)

@@ -115,6 +115,11 @@ _Noreturn void container_init(struct init_ctx *ctx) {
       init_fail(ctx, &err);
     close(ctx->host_netlink);
   }
+  /* A network namespace rt made: lo up, as runc and crun (podman's
+   * --network none, pods talking over localhost). Not one joined by path:
+   * that one is its owner's to configure. */
+  if (ctx->new_netns && netdev_loopback_up(&err) < 0)
+    init_fail(ctx, &err);
   if (ctx->new_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
     rt_error_set(&err, errno, "unshare the cgroup namespace");
     init_fail(ctx, &err);
@@ -157,6 +162,12 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   const char *state_creating = states;
   const char *state_created = states ? states + strlen(states) + 1 : NULL;
 
+  /* runc runs createContainer hooks from the container's root (the spec is
+   * silent); rootfs_pivot changes directory again anyway. */
+  if (c->hooks.create_container.n && chdir(ctx->rootfs) < 0) {
+    rt_error_set(&err, errno, "chdir %s for the createContainer hooks", ctx->rootfs);
+    init_fail(ctx, &err);
+  }
   if (run_container_hooks(ctx, &c->hooks.create_container, "createContainer", state_creating,
                           &err) < 0)
     init_fail(ctx, &err);

@@ -23,6 +23,7 @@ struct init_ctx {
   int preserve_fds;
   int listen_fds;     /* LISTEN_FDS passed through (counted in preserve_fds) */
   bool new_pidns;
+  bool new_netns;     /* made by clone3: its loopback is brought up */
   int devnull_fd;
   const int *idmap_fds; /* per mount, see rootfs_ctx */
   int host_netlink; /* a netlink socket of the runtime's netns, for netDevices; -1 if none */

@@ -391,6 +391,14 @@ static int mount_one(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, siz
     r = mount_cgroup(rootfd, m->destination, o.flags & ~(MS_BIND | MS_REC), ctx->new_cgroupns,
                      field, err);
   } else {
+    /* A read-only /dev could not take /dev/pts, /dev/shm, the device nodes
+     * and links: mounted read-write, populated, and made read-only at the
+     * end (rootfs_finish), as runc does. */
+    bool dev = m->destination && strcmp(m->destination, "/dev") == 0 && (o.flags & MS_RDONLY);
+    if (dev) {
+      o.flags &= ~(unsigned long)MS_RDONLY;
+      ctx->dev_ro = true;
+    }
     r = mount_fs(ctx, rootfd, m, &o, field, err);
   }
   mount_opts_free(&o);
@@ -653,6 +661,13 @@ int rootfs_finish(struct rootfs_ctx *ctx, rt_error *err) {
     for (size_t i = 0; i < l->n_readonly_paths; i++)
       if (readonly_path(rootfd, l->readonly_paths[i], i, err) < 0)
         return -1;
+  }
+  if (ctx->dev_ro) {
+    rt_error tmp;
+    _cleanup_close_ int dev = fs_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW, 0, &tmp);
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (dev < 0 || mount_setattr(dev, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+      return rt_error_set(err, errno, "config.json: .mounts (/dev, \"ro\"): make /dev read-only");
   }
   if (c->root && c->root->readonly) {
     struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};

@@ -40,6 +40,7 @@ struct rootfs_ctx {
   int devnull_fd;       /* the host's /dev/null (O_PATH), kept for masking */
   const int *idmap_fds; /* per mount: >= 0 when idmapped (rt holds its user namespace) */
   int sync_fd;          /* to ask rt for an idmapped tree when its turn comes */
+  bool dev_ro;          /* /dev asked read-only: mounted rw, made ro in rootfs_finish */
 };
 
 /* Before pivot_root: make / (rslave or rootfsPropagation), bind the rootfs on

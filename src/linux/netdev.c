@@ -6,6 +6,8 @@
 #include "linux/netdev.h"
 
 #include <errno.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
@@ -239,5 +241,21 @@ int netdev_move_all(const oci_linux *l, int host_sock, rt_error *err) {
     if (set_up(local, nidx, err) < 0)
       return rt_error_prefix(err, "config.json: .linux.netDevices[\"%s\"]", d->host_name);
   }
+  return 0;
+}
+
+int netdev_loopback_up(rt_error *err) {
+  _cleanup_close_ int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    return rt_error_set(err, errno, "loopback: socket");
+  struct ifreq ifr = {0};
+  snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+  if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+    return rt_error_set(err, errno, "loopback: get the flags of lo");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+    return rt_error_set(err, errno, "loopback: bring lo up");
   return 0;
 }

@@ -35,10 +35,10 @@ int proc_set_hostname(const oci_config *c, rt_error *err) {
                           c->hostname && *c->hostname ? "hostname" : "domainname");
   }
   if (c->hostname && *c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
-    return rt_error_set(err, errno, "config.json: .hostname: sethostname %s", c->hostname);
+    return rt_error_set(err, errno, "config.json: .hostname: sethostname \"%s\"", c->hostname);
   if (c->domainname && *c->domainname &&
       setdomainname(c->domainname, strlen(c->domainname)) < 0)
-    return rt_error_set(err, errno, "config.json: .domainname: setdomainname %s", c->domainname);
+    return rt_error_set(err, errno, "config.json: .domainname: setdomainname \"%s\"", c->domainname);
   return 0;
 }
 
@@ -85,6 +85,13 @@ int proc_check_sysctl(const oci_config *c, rt_error *err) {
                           "config.json: .linux.sysctl[\"%s\"]: the %s namespace at %s is the "
                           "host's; the sysctl would change the host",
                           key, ns, entry->path);
+    /* The hostname and domainname fields set the same kernel values: two
+     * answers to one question, the later silently winning. */
+    if ((strcmp(key, "kernel.hostname") == 0 && c->hostname && *c->hostname) ||
+        (strcmp(key, "kernel.domainname") == 0 && c->domainname && *c->domainname))
+      return rt_error_set(err, 0,
+                          "config.json: .linux.sysctl[\"%s\"] conflicts with .%s: set one of them",
+                          key, key[7] == 'h' ? "hostname" : "domainname");
     if (strlen(key) > 255)
       return rt_error_set(err, 0, "config.json: .linux.sysctl[\"%.64s...\"]: the name is too long", key);
     if (strstr(key, "..") || strchr(key, '/'))
@@ -415,12 +422,14 @@ int proc_find_executable(const oci_process *p, char **out, rt_error *err) {
     if (S_ISDIR(st.st_mode))
       return rt_error_set(err, 0, "exec %s: is a directory", name);
     *out = strdup(name);
-    return 0;
+    return *out ? 0 : rt_error_set(err, ENOMEM, "exec %s", name);
   }
   const char *path = env_get(p, "PATH");
   if (!path)
     path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   _cleanup_free_ char *copy = strdup(path);
+  if (!copy)
+    return rt_error_set(err, ENOMEM, "exec %s", name);
   char *save = NULL;
   for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
     char *cand = NULL;
@@ -442,6 +451,8 @@ int proc_apply_user(const oci_process *p, bool deny_setgroups, rt_error *err) {
     return rt_error_set(err, errno, "prctl(PR_SET_KEEPCAPS)");
   if (!deny_setgroups) {
     gid_t *groups = u->n_additional_gids ? calloc(u->n_additional_gids, sizeof(gid_t)) : NULL;
+    if (u->n_additional_gids && !groups)
+      return rt_error_set(err, ENOMEM, "config.json: .process.user.additionalGids");
     for (size_t i = 0; i < u->n_additional_gids; i++)
       groups[i] = u->additional_gids[i];
     int r = setgroups(u->n_additional_gids, groups);

@@ -205,9 +205,15 @@ int fs_chdir_in_root(const char *path, rt_error *err) {
   return 0;
 }
 
+static int ensure_file_in_root(int rootfd, const char *path, int depth, rt_error *err);
+
 int fs_ensure_in_root(int rootfd, const char *path, bool is_dir, rt_error *err) {
   if (is_dir)
     return fs_mkdir_p_in_root(rootfd, path, 0755, err);
+  return ensure_file_in_root(rootfd, path, 0, err);
+}
+
+static int ensure_file_in_root(int rootfd, const char *path, int depth, rt_error *err) {
   rt_error tmp;
   int fd = fs_open_in_root(rootfd, path, O_PATH, 0, &tmp);
   if (fd >= 0)
@@ -227,9 +233,25 @@ int fs_ensure_in_root(int rootfd, const char *path, bool is_dir, rt_error *err) 
   }
   if (dirfd < 0)
     return -1;
-  /* O_NOFOLLOW: a dangling symlink planted at the destination is an error,
-   * never a file created wherever it points. */
+  /* O_NOFOLLOW: never a file created wherever a symlink points. A dangling
+   * symlink at the destination is followed inside the root instead, as
+   * runc and crun do (its target, read as the container would, is made
+   * under the root, which RESOLVE_IN_ROOT keeps it in). */
   int f = openat(dirfd, base, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (f < 0 && errno == ELOOP) {
+    char target[4096];
+    ssize_t n = readlinkat(dirfd, base, target, sizeof target - 1);
+    if (n <= 0)
+      return rt_error_set(err, ELOOP, "create %s in the container's root", path);
+    target[n] = '\0';
+    if (depth >= 8)
+      return rt_error_set(err, ELOOP, "create %s in the container's root (symlinks nest too deep)",
+                          path);
+    _cleanup_free_ char *next = NULL;
+    if (asprintf(&next, "%s/%s", target[0] == '/' || !slash ? "" : copy, target) < 0)
+      return rt_error_set(err, ENOMEM, "create %s", path);
+    return ensure_file_in_root(rootfd, next, depth + 1, err);
+  }
   if (f < 0)
     return rt_error_set(err, errno, "create %s in the container's root", path);
   close(f);

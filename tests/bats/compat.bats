@@ -1,0 +1,319 @@
+#!/usr/bin/env bats
+# Differential tests (issue "Compatibility"): the same bundle and command
+# under rt and under runc 1.1.5 (Debian 12's), with what users see compared.
+# Where the spec and runc disagree, the spec wins (docs/conformance.md).
+
+load lifecycle_helpers
+
+setup_file() {
+  lc_setup_file
+  command -v runc >/dev/null || { echo "runc is missing: scripts/test installs it" >&2; return 1; }
+}
+setup() { lc_setup; export RUNC_ROOT="$BATS_TEST_TMPDIR/runc-root"; }
+teardown() {
+  for id in $(ls "$RUNC_ROOT" 2>/dev/null); do runc --root "$RUNC_ROOT" delete -f "$id" >/dev/null 2>&1; done
+  lc_teardown
+}
+
+# both ARGS...: `run` under rt (into rt_out/rt_status) and runc (runc_out,
+# runc_status), same bundle; each output is printed for the log.
+both() {
+  run rt "$@"
+  rt_status=$status rt_out=$output
+  run runc --root "$RUNC_ROOT" "$@"
+  runc_status=$status runc_out=$output
+  echo "rt   ($rt_status): $rt_out" >&3
+  echo "runc ($runc_status): $runc_out" >&3
+}
+
+# A network namespace the runtime makes has lo up (runc, crun): podman's
+# --network none, pods whose containers talk over localhost, `ctr run`.
+# Before: rt left it DOWN (127.0.0.1 unreachable).
+@test "compat: lo is up in a new network namespace, as with runc" {
+  args sh -c 'cat /sys/class/net/lo/flags; ping -c1 -W1 127.0.0.1 >/dev/null 2>&1 && echo reachable || echo unreachable'
+  cfg "c['mounts'] = [m for m in c['mounts'] if m['destination'] != '/sys'] + [{'destination': '/sys', 'type': 'sysfs', 'source': 'sysfs', 'options': ['nosuid', 'noexec', 'nodev', 'ro']}]; c['process']['capabilities']['effective'].append('CAP_NET_RAW'); c['process']['capabilities']['permitted'].append('CAP_NET_RAW'); c['process']['capabilities']['bounding'].append('CAP_NET_RAW')"
+  both run c1
+  [ "$rt_status" -eq 0 ] && [ "$runc_status" -eq 0 ]
+  [ "$rt_out" = "$runc_out" ]
+  [ $(( ${rt_out%%$'\n'*} & 1 )) -eq 1 ]
+  [[ "$rt_out" == *reachable* ]] && [[ "$rt_out" != *unreachable* ]]
+}
+
+# HOME from the container's /etc/passwd when process.env has none, "/" for
+# a user without an entry; the config's HOME when it has one. run and exec
+# (also exec --user). Before: rt never set HOME.
+@test "compat: HOME from /etc/passwd when the config has none, as with runc" {
+  r="$BATS_TEST_TMPDIR/rootfs"
+  cp -a "$LC_ROOTFS" "$r"
+  echo 'daemon:x:1:1:daemon:/usr/sbin:/bin/sh' >>"$r/etc/passwd"
+  cfg "c['root']['path'] = '$r'; c['process']['env'] = [e for e in c['process']['env'] if not e.startswith('HOME=')]"
+  args sh -c 'echo "HOME=$HOME"'
+  for u in 0 1 1000; do
+    cfg "c['process']['user'] = {'uid': $u, 'gid': $u}"
+    both run c1
+    [ "$rt_status" -eq 0 ] && [ "$rt_out" = "$runc_out" ]
+  done
+  [ "$rt_out" = "HOME=/" ]
+  cfg "c['process']['user'] = {'uid': 0, 'gid': 0}; c['process']['env'].append('HOME=/somewhere')"
+  both run c1
+  [ "$rt_out" = "HOME=/somewhere" ] && [ "$rt_out" = "$runc_out" ]
+  # exec, with --user: one container at a time (both would use cgroup /c2)
+  cfg "c['process']['env'] = [e for e in c['process']['env'] if not e.startswith('HOME=')]"
+  args sleep 60
+  rt run -d c2
+  for u in 0 1 1000; do
+    run rt exec --user $u c2 sh -c 'echo "HOME=$HOME"'
+    eval "rt_exec_$u=\$output"
+  done
+  rt delete --force c2
+  runc --root "$RUNC_ROOT" run -d c2 >/dev/null 2>&1 </dev/null
+  for u in 0 1 1000; do
+    run runc --root "$RUNC_ROOT" exec --user $u c2 sh -c 'echo "HOME=$HOME"'
+    v="rt_exec_$u"
+    echo "exec --user $u: rt ${!v}, runc $output" >&3
+    [ "${!v}" = "$output" ]
+  done
+}
+
+# go-runc, conmon and scripts put flags after the id (urfave/cli reorders
+# them): `update ID --cpuset-cpus 1`, `kill ID KILL --all`, `delete ID
+# --force`, `state ID --help`... rt refused them. exec (the command follows
+# the id) and run/create (they stop at the id) keep runc's order.
+@test "compat: flags after the container id, as runc takes them" {
+  args sleep 60
+  rt run -d c1
+  run rt update c1 --pids-limit 99
+  echo "update: $status $output" >&3
+  [ "$status" -eq 0 ]
+  [ "$(cat "$(lc_cgroup_dir "$(rt state c1 | json_field pid)")/pids.max")" = 99 ]
+  run rt kill c1 KILL --all
+  echo "kill: $status $output" >&3
+  [ "$status" -eq 0 ]
+  wait_status c1 stopped
+  run rt delete c1 --force
+  [ "$status" -eq 0 ]
+  [ ! -e "$ROOT/c1" ]
+  # the same lines under runc
+  runc --root "$RUNC_ROOT" run -d c1 >/dev/null 2>&1 </dev/null
+  run runc --root "$RUNC_ROOT" kill c1 KILL --all
+  [ "$status" -eq 0 ]
+  sleep 0.5
+  run runc --root "$RUNC_ROOT" delete c1 --force
+  [ "$status" -eq 0 ]
+}
+
+# `kill ID 0`: no signal, a liveness probe (kill(2)); rt refused signal 0.
+# ps on a stopped container: runc prints the header and exits 0.
+@test "compat: kill ID 0 probes; ps of a stopped container prints the header (as runc)" {
+  args sleep 60
+  rt run -d c1
+  run rt kill c1 0
+  [ "$status" -eq 0 ]
+  [ "$(rt state c1 | json_field status)" = running ]
+  rt kill c1 KILL
+  wait_status c1 stopped
+  run rt ps c1
+  echo "rt ps: $status $output" >&3
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *PID* ]]
+  [ "${#lines[@]}" -eq 1 ]
+  run rt ps --format json c1
+  [ "$status" -eq 0 ]
+  [ "$output" = "[]" ] || [ "$output" = "null" ]
+  rt delete c1
+  runc --root "$RUNC_ROOT" run -d c1 >/dev/null 2>&1 </dev/null
+  run runc --root "$RUNC_ROOT" kill c1 0
+  [ "$status" -eq 0 ]
+  runc --root "$RUNC_ROOT" kill c1 KILL
+  sleep 0.5
+  run runc --root "$RUNC_ROOT" ps c1
+  echo "runc ps: $status $output" >&3
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *PID* ]]
+}
+
+# linux.sysctl kernel.hostname (or kernel.domainname) beside the hostname
+# (domainname) field: two values for one setting, the later winning
+# silently. Refused naming both; runc refuses kernel.hostname as
+# conflicting with the OCI "hostname" field too.
+@test "compat: sysctl kernel.hostname beside .hostname is refused, naming both (runc refuses it too)" {
+  cfg "c['hostname'] = 'a'; c['linux']['sysctl'] = {'kernel.hostname': 'b'}"
+  both run c1
+  [ "$rt_status" -ne 0 ] && [ "$runc_status" -ne 0 ]
+  [[ "$rt_out" == *'.linux.sysctl["kernel.hostname"] conflicts with .hostname'* ]]
+  [ ! -e "$ROOT/c1" ]
+  cfg "c['domainname'] = 'a'; c['linux']['sysctl'] = {'kernel.domainname': 'b'}"
+  run rt run c1
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'.linux.sysctl["kernel.domainname"] conflicts with .domainname'* ]]
+  # alone, kernel.domainname is a namespaced sysctl like any other
+  cfg "del c['domainname']; c['linux']['sysctl'] = {'kernel.domainname': 'dom'}"
+  args cat /proc/sys/kernel/domainname
+  run rt run c1
+  [ "$status" -eq 0 ] && [ "$output" = dom ]
+}
+
+# A second container in the cgroup of a running one: runc warns
+# ("container's cgroup is not empty: N process(es) found"); rt did not.
+@test "compat: a container joining a non-empty cgroup gets runc's warning" {
+  cfg "c['linux']['cgroupsPath'] = '/rt-compat-shared-$$'"
+  args sleep 60
+  rt run -d c1
+  args true
+  run rt run c2
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]]
+  rt delete --force c1
+  lc_no_cgroup "rt-compat-shared-$$"
+}
+
+# process.cwd is entered with full privileges, then the user switched
+# (runc's order): cwd=/root (0700) with uid 42 failed "chdir /root:
+# Permission denied" in rt, and ran under runc.
+@test "compat: a cwd only root can enter works for another uid, as with runc" {
+  cfg "c['process']['cwd'] = '/root'; c['process']['user'] = {'uid': 42, 'gid': 42}"
+  chmod 700 "$LC_ROOTFS/root"
+  args sh -c 'pwd; id -u'
+  both run c1
+  [ "$rt_status" -eq 0 ] && [ "$runc_status" -eq 0 ]
+  [ "$rt_out" = "$runc_out" ]
+  [ "$rt_out" = $'/root\n42' ]
+}
+
+# stdio given to process.user (runc): with uid 1000 the pipes and the pty
+# stayed root's, so the process could not reopen /proc/self/fd/1 or
+# /dev/tty. The group is kept; /dev/null is never changed.
+@test "compat: stdio belongs to process.user, as with runc" {
+  cfg "c['process']['user'] = {'uid': 1000, 'gid': 1000}"
+  args sh -c 'stat -L -c "%u" /proc/self/fd/1; echo reopened >/proc/self/fd/1'
+  both run c1 </dev/null
+  [ "$rt_status" -eq 0 ] && [ "$runc_status" -eq 0 ]
+  [ "$rt_out" = "$runc_out" ]
+  [ "$rt_out" = $'1000\nreopened' ]
+  # stdin is the caller's /dev/null (runc puts a pipe of its own there):
+  # never given away
+  args sh -c 'stat -L -c "%u %t:%T" /proc/self/fd/0'
+  run rt run c1 </dev/null
+  [ "$output" = "0 1:3" ]
+  [ "$(stat -c %u /dev/null)" = 0 ]
+}
+
+# exec --cgroup CTRL:SUB moved the process into SUB for CTRL and left every
+# other controller's cgroup the host's (rt's own), out of the container's
+# limits; a repeated --cgroup kept only the last; an unknown controller was
+# accepted. As runc: the named controllers go to SUB, the others stay the
+# container's, repeats add up, unknown controllers are errors.
+@test "compat: exec --cgroup: named controllers to the sub-cgroup, the others the container's" {
+  [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && skip "v1 controllers (pure cgroup v2 ignores them)"
+  args sleep 60
+  rt run -d c1
+  cg=$(awk -F: '$2 == "pids" {print $3}' /proc/$(rt state c1 | json_field pid)/cgroup)
+  mkdir "/sys/fs/cgroup/pids$cg/sub" "/sys/fs/cgroup/memory$cg/sub2"
+  run rt exec --cgroup pids:sub c1 cat /proc/self/cgroup
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [[ "$output" == *":pids:$cg/sub"* ]]
+  [[ "$output" == *":memory:$cg"$'\n'* ]] || [[ "$output" == *":memory:$cg" ]]
+  [[ "$output" == *":cpu,cpuacct:$cg"* ]] || [[ "$output" == *":cpu:$cg"* ]]
+  run rt exec --cgroup pids:sub --cgroup memory:sub2 c1 cat /proc/self/cgroup
+  echo "$output" >&3
+  [ "$status" -eq 0 ]
+  [[ "$output" == *":pids:$cg/sub"* ]]
+  [[ "$output" == *":memory:$cg/sub2"* ]]
+  run rt exec --cgroup nosuchctrl:sub c1 true
+  echo "$output" >&3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'no cgroup v1 controller "nosuchctrl"'* ]]
+  rt delete --force c1
+}
+
+# exec --pid-file holds the pid of the process exec started (in rt's pid
+# namespace), with and without --detach.
+@test "compat: exec --pid-file is the exec'd process's pid, with and without -d" {
+  args sleep 60
+  rt run -d c1
+  rt exec -d --pid-file "$BATS_TEST_TMPDIR/p1" c1 sleep 30
+  p=$(cat "$BATS_TEST_TMPDIR/p1")
+  [[ "$(tr '\0' ' ' </proc/$p/cmdline)" == "sleep 30 " ]]
+  rt exec --pid-file "$BATS_TEST_TMPDIR/p2" c1 sleep 2 &
+  for i in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/p2" ] && break; sleep 0.05; done
+  p=$(cat "$BATS_TEST_TMPDIR/p2")
+  [[ "$(tr '\0' ' ' </proc/$p/cmdline)" == "sleep 2 " ]]
+  wait
+  rt delete --force c1
+}
+
+# createContainer hooks run with the container's root as their cwd, as
+# runc runs them (the spec is silent; rt ran them in its own cwd).
+@test "compat: createContainer hooks run in the container's root directory, as with runc" {
+  printf '#!/bin/sh\npwd >"%s/$1"\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/cwdhook"
+  chmod 755 "$BATS_TEST_TMPDIR/cwdhook"
+  cfg "c['hooks'] = {'createContainer': [{'path': '$BATS_TEST_TMPDIR/cwdhook', 'args': ['cwdhook', 'rt']}]}"
+  run rt run c1
+  [ "$status" -eq 0 ]
+  cfg "c['hooks'] = {'createContainer': [{'path': '$BATS_TEST_TMPDIR/cwdhook', 'args': ['cwdhook', 'runc']}]}"
+  run runc --root "$RUNC_ROOT" run c1
+  [ "$status" -eq 0 ]
+  echo "rt: $(cat "$BATS_TEST_TMPDIR/rt") runc: $(cat "$BATS_TEST_TMPDIR/runc")" >&3
+  [ "$(cat "$BATS_TEST_TMPDIR/rt")" = "$(cat "$BATS_TEST_TMPDIR/runc")" ]
+}
+
+# exec's own failures exit 255 (runc), told apart from the exec'd
+# process's status; usage errors exit 1 (as runc).
+@test "compat: exec's own failures exit 255, as runc's" {
+  args sleep 60
+  rt run -d c1
+  runc --root "$RUNC_ROOT" run -d c9 >/dev/null 2>&1 </dev/null || true
+  both exec c1 /no/such/program
+  [ "$rt_status" -eq 255 ]
+  run runc --root "$RUNC_ROOT" exec c9 /no/such/program
+  echo "runc: $status" >&3
+  [ "$status" -eq 255 ]
+  run rt exec nosuchcontainer true
+  [ "$status" -eq 255 ]
+  run rt exec c1 sh -c 'exit 7'
+  [ "$status" -eq 7 ]
+  rt delete --force c1
+}
+
+# A mount destination that is a dangling symlink in the rootfs
+# (/etc/x -> ../foo/bar, or an absolute target): rt refused it with ELOOP;
+# runc and crun resolve it inside the root, create the target and mount
+# there. Resolution stays inside the root (an absolute target is the
+# root's), for a file bind and for a directory.
+@test "compat: a mount destination that is a dangling symlink is made inside the root, as with runc" {
+  r="$BATS_TEST_TMPDIR/rootfs"
+  cp -a "$LC_ROOTFS" "$r"
+  echo hello >"$BATS_TEST_TMPDIR/src-file"
+  mkdir -p "$BATS_TEST_TMPDIR/src-dir" "$BATS_TEST_TMPDIR/outside"
+  echo there >"$BATS_TEST_TMPDIR/src-dir/f"
+  ln -s ../foo/bar "$r/etc/x"
+  ln -s "$BATS_TEST_TMPDIR/outside/d" "$r/etc/y"
+  cfg "c['root'] = {'path': '$r', 'readonly': False}; c['mounts'] += [{'destination': '/etc/x', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR/src-file', 'options': ['bind']}, {'destination': '/etc/y', 'type': 'bind', 'source': '$BATS_TEST_TMPDIR/src-dir', 'options': ['rbind']}]"
+  args sh -c 'cat /etc/x /foo/bar /etc/y/f'
+  run rt run c1
+  rt_status=$status rt_out=$output
+  echo "rt ($rt_status): $rt_out" >&3
+  # never outside the root
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+  rm -rf "$r/foo" "$r$BATS_TEST_TMPDIR"
+  run runc --root "$RUNC_ROOT" run c1
+  echo "runc ($status): $output" >&3
+  [ "$rt_status" -eq 0 ]
+  [ "$rt_out" = $'hello\nhello\nthere' ]
+  [ "$rt_out" = "$output" ]
+  [ -z "$(ls -A "$BATS_TEST_TMPDIR/outside")" ]
+}
+
+# A read-only /dev tmpfs ("ro" in its options): rt failed making /dev/pts
+# in it. Mounted read-write, populated, then made read-only, as runc does.
+@test "compat: a read-only /dev tmpfs is populated, then read-only, as with runc" {
+  cfg "for m in c['mounts']:
+    if m['destination'] == '/dev': m['options'] = [o for o in m['options'] if o != 'rw'] + ['ro']"
+  args sh -c 'ls /dev/null /dev/pts/ptmx >/dev/null && echo populated; touch /dev/x 2>/dev/null && echo writable || echo read-only; echo ok >/dev/null && echo null-ok'
+  both run c1
+  [ "$rt_status" -eq 0 ] && [ "$runc_status" -eq 0 ]
+  [ "$rt_out" = "$runc_out" ]
+  [ "$rt_out" = $'populated\nread-only\nnull-ok' ]
+}
