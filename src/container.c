@@ -56,7 +56,8 @@ struct creation {
   char *rootfs;
   int rootfd;
   int dirfd;
-  bool dir_created;
+  bool dir_created;    /* published as ROOT/ID */
+  char tmp_name[64];   /* its private name until then */
   pid_t pid;
   int pidfd;
   int sync_fd;
@@ -265,30 +266,40 @@ static void root_ids(const oci_linux *l, uid_t *uid, gid_t *gid) {
       *gid = l->gid_mappings[i].host_id;
 }
 
+/* The directory of a create that failed before it was published. */
+static void unlink_private_dir(struct creation *cr) {
+  for (const char *f = "config.json"; f; f = strcmp(f, "config.json") == 0 ? "exec.fifo"
+                                              : strcmp(f, "exec.fifo") == 0  ? "state.json"
+                                                                              : NULL)
+    unlinkat(cr->dirfd, f, 0);
+  unlinkat(cr->rootfd, cr->tmp_name, AT_REMOVEDIR);
+}
+
 static int prepare_state_dir(struct creation *cr, rt_error *err) {
   cr->rootfd = rt_state_root_open(cr->o->root, err);
   if (cr->rootfd < 0)
     return -1;
-  cr->dirfd = rt_state_dir_create(cr->rootfd, cr->o->id, err);
+  /* 0711 and locked: the init, maybe another uid in a user namespace, must
+   * reach exec.fifo. */
+  cr->dirfd = rt_state_dir_create(cr->rootfd, cr->o->id, cr->tmp_name, err);
   if (cr->dirfd < 0)
     return -1;
-  cr->dir_created = true;
-  /* 0711: the init, maybe another uid in a user namespace, must reach exec.fifo. */
-  if (fchmod(cr->dirfd, 0711) < 0)
-    return rt_error_set(err, errno, "chmod the state directory");
-  if (rt_state_lock(cr->dirfd, true, err) < 0)
-    return -1;
   _cleanup_close_ int fd = openat(cr->dirfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 || write(fd, cr->config_data, cr->config_len) != (ssize_t)cr->config_len)
-    return rt_error_set(err, errno, "save config.json in the state directory");
+  if (fd < 0 || write(fd, cr->config_data, cr->config_len) != (ssize_t)cr->config_len) {
+    rt_error_set(err, errno, "save config.json in the state directory");
+    unlink_private_dir(cr);
+    return -1;
+  }
   if (cr->o->mode == RT_MODE_CREATE) {
-    if (mkfifoat(cr->dirfd, "exec.fifo", 0600) < 0)
-      return rt_error_set(err, errno, "mkfifo exec.fifo");
     uid_t uid;
     gid_t gid;
     root_ids(cr->config->linux_, &uid, &gid);
-    if ((uid || gid) && fchownat(cr->dirfd, "exec.fifo", uid, gid, 0) < 0)
-      return rt_error_set(err, errno, "chown exec.fifo");
+    if (mkfifoat(cr->dirfd, "exec.fifo", 0600) < 0 ||
+        ((uid || gid) && fchownat(cr->dirfd, "exec.fifo", uid, gid, 0) < 0)) {
+      rt_error_set(err, errno, "make exec.fifo");
+      unlink_private_dir(cr);
+      return -1;
+    }
   }
   char created[64];
   now_rfc3339(created, sizeof created);
@@ -296,17 +307,28 @@ static int prepare_state_dir(struct creation *cr, rt_error *err) {
   cr->st.bundle = cr->bundle;
   cr->st.rootfs = cr->rootfs;
   cr->st.created = strdup(created);
-  if (!cr->st.created)
+  if (!cr->st.created) {
+    unlink_private_dir(cr);
     return rt_error_set(err, ENOMEM, "state");
+  }
   cr->st.owner = "";
   cr->st.annotations = cr->config->annotations;
   cr->st.created_status = cr->o->mode == RT_MODE_CREATE;
   cr->st.systemd_cgroup = cr->o->systemd_cgroup;
   cr->st.creator = getpid();
   int r = rt_proc_stat(cr->st.creator, &cr->st.creator_start, NULL);
-  if (r < 0)
-    return rt_error_set(err, -r, "read rt's own start time");
-  return rt_state_write(cr->dirfd, &cr->st, err);
+  if (r < 0 || rt_state_write(cr->dirfd, &cr->st, err) < 0) {
+    if (r < 0)
+      rt_error_set(err, -r, "read rt's own start time");
+    unlink_private_dir(cr);
+    return -1;
+  }
+  if (rt_state_dir_publish(cr->rootfd, cr->tmp_name, cr->o->id, err) < 0) {
+    unlink_private_dir(cr);
+    return -1;
+  }
+  cr->dir_created = true;
+  return 0;
 }
 
 /* The namespaces clone3 makes for the init. */
@@ -1401,6 +1423,29 @@ static int delete_missing(const char *root, const char *id, bool force, rt_error
   return -1;
 }
 
+/* When the create began (state "created", a wall-clock time), less the
+ * granularity of file times (a cgroup directory's ctime is taken from the
+ * coarse clock). */
+static int created_time(const rt_state *st, struct timespec *out) {
+  struct tm tm = {0};
+  const char *rest = st->created ? strptime(st->created, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+  if (!rest)
+    return -1;
+  long ns = 0;
+  if (*rest == '.')
+    ns = strtol(rest + 1, NULL, 10);
+  out->tv_sec = timegm(&tm);
+  out->tv_nsec = ns;
+  const long margin = 20 * 1000000L;
+  if (out->tv_nsec >= margin) {
+    out->tv_nsec -= margin;
+  } else {
+    out->tv_sec -= 1;
+    out->tv_nsec += 1000000000L - margin;
+  }
+  return 0;
+}
+
 int container_delete(const char *root, const char *id, bool force, rt_error *err) {
   struct existing ex;
   int ret = -1;
@@ -1436,7 +1481,11 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
         log_warn("container %s: its init did not die after SIGKILL", id);
     }
   }
-  if (ex.st.cgroup_path && cgroup_destroy(ex.st.cgroup_path, ex.st.systemd_cgroup, err) < 0)
+  struct timespec since;
+  int dr = ex.st.creator > 0 && created_time(&ex.st, &since) == 0
+               ? cgroup_destroy_unfinished(ex.st.cgroup_path, ex.st.systemd_cgroup, &since, err)
+               : cgroup_destroy(ex.st.cgroup_path, ex.st.systemd_cgroup, err);
+  if (ex.st.cgroup_path && dr < 0)
     goto out;
   oci_config *c = saved_config(ex.dirfd);
   if (rt_state_dir_remove(ex.rootfd, id, err) < 0) {

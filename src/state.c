@@ -73,17 +73,18 @@ int rt_state_root_open(const char *root, rt_error *err) {
   return fd;
 }
 
-/* The directory appears under its id already locked: it is made under a
- * name no id can have ('#'), locked, and renamed into place, so a `delete`
- * of a create still in its first steps cannot take it for a leftover and
- * remove it under the create. */
-int rt_state_dir_create(int rootfd, const char *id, rt_error *err) {
-  char tmp[64];
+/* A new container's directory is made under a name no id can have ('#'),
+ * locked, filled (config.json, state.json, exec.fifo) and only then renamed
+ * into place (rt_state_dir_publish): whatever moment rt dies, ROOT/ID is
+ * either absent or a whole container `rt list` shows and `rt delete` can
+ * remove, and a delete cannot remove it under a create in its first steps.
+ * What a kill leaves under the '#' name, rt list removes (see below). */
+int rt_state_dir_create(int rootfd, const char *id, char tmp[static 64], rt_error *err) {
   int fd = -1;
   for (int attempt = 0; fd < 0; attempt++) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    snprintf(tmp, sizeof tmp, "#creating-%d-%lx", (int)getpid(), (unsigned long)ts.tv_nsec ^ (unsigned long)attempt);
+    snprintf(tmp, 64, "#creating-%d-%lx", (int)getpid(), (unsigned long)ts.tv_nsec ^ (unsigned long)attempt);
     if (mkdirat(rootfd, tmp, 0711) < 0) {
       if (errno == EEXIST && attempt < 100)
         continue;
@@ -96,16 +97,27 @@ int rt_state_dir_create(int rootfd, const char *id, rt_error *err) {
       return rt_error_set(err, e, "open the state directory of %s", id);
     }
   }
-  if (flock(fd, LOCK_EX) < 0 || fchmod(fd, 0711) < 0 ||
-      renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) < 0) {
+  if (flock(fd, LOCK_EX) < 0 || fchmod(fd, 0711) < 0) {
     int e = errno;
     close(fd);
     unlinkat(rootfd, tmp, AT_REMOVEDIR);
-    if (e == EEXIST)
-      return rt_error_set(err, 0, "container with id %s already exists", id);
     return rt_error_set(err, e, "create the state directory of %s", id);
   }
+  /* An id in use is refused before anything is made for it. */
+  if (faccessat(rootfd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+    close(fd);
+    unlinkat(rootfd, tmp, AT_REMOVEDIR);
+    return rt_error_set(err, 0, "container with id %s already exists", id);
+  }
   return fd;
+}
+
+int rt_state_dir_publish(int rootfd, const char *tmp, const char *id, rt_error *err) {
+  if (renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno == EEXIST)
+    return rt_error_set(err, 0, "container with id %s already exists", id);
+  return rt_error_set(err, errno, "create the state directory of %s", id);
 }
 
 int rt_state_dir_open(int rootfd, const char *id, rt_error *err) {

@@ -44,8 +44,11 @@ int rt_id_validate(const char *id, rt_error *err);
 
 /* Open (creating with mode 0700 if needed) the --root directory. */
 int rt_state_root_open(const char *root, rt_error *err);
-/* mkdir ROOT/ID exclusively; error "container with id ID already exists". Returns a dir fd. */
-int rt_state_dir_create(int rootfd, const char *id, rt_error *err);
+/* A new container's directory under a private name (tmp), locked, mode
+ * 0711; error "container with id ID already exists". Returns a dir fd.
+ * rt_state_dir_publish renames it to ID once it is filled. */
+int rt_state_dir_create(int rootfd, const char *id, char tmp[static 64], rt_error *err);
+int rt_state_dir_publish(int rootfd, const char *tmp, const char *id, rt_error *err);
 /* Open ROOT/ID; error "container ID does not exist". Returns a dir fd. */
 int rt_state_dir_open(int rootfd, const char *id, rt_error *err);
 /* flock the directory (LOCK_EX or LOCK_SH); blocks. */

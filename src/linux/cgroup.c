@@ -309,9 +309,20 @@ static size_t layout_mounts(const struct cg_layout *l, const char **out, size_t 
 /* Fail closed: without the mark (a filesystem without xattrs, ENOTSUP,
  * included) the directory is not rt's, and rt neither kills what is in it
  * nor removes it: a config may name a cgroup that existed before. */
+/* Set by cgroup_destroy_unfinished: a create killed between a mkdir and its
+ * mark leaves a directory without one; made after this moment, it is the
+ * create's all the same (a cgroup that existed before is older). */
+static struct timespec unfinished_since;
+
 bool cg_is_ours(const char *dir) {
   char v[8];
-  return getxattr(dir, CG_XATTR, v, sizeof v) >= 0 || getxattr(dir, CG_XATTR_USER, v, sizeof v) >= 0;
+  if (getxattr(dir, CG_XATTR, v, sizeof v) >= 0 || getxattr(dir, CG_XATTR_USER, v, sizeof v) >= 0)
+    return true;
+  struct stat st;
+  if (!unfinished_since.tv_sec || stat(dir, &st) < 0)
+    return false;
+  return st.st_ctim.tv_sec > unfinished_since.tv_sec ||
+         (st.st_ctim.tv_sec == unfinished_since.tv_sec && st.st_ctim.tv_nsec >= unfinished_since.tv_nsec);
 }
 
 /* trusted.* needs CAP_SYS_ADMIN in the initial user namespace; rootless
@@ -1141,6 +1152,14 @@ int cgroup_update(const char *path, bool systemd, const oci_resources *given, rt
       log_warn("%s", e.msg);
   }
   return 0;
+}
+
+int cgroup_destroy_unfinished(const char *path, bool systemd, const struct timespec *since,
+                              rt_error *err) {
+  unfinished_since = *since;
+  int r = cgroup_destroy(path, systemd, err);
+  unfinished_since = (struct timespec){0};
+  return r;
 }
 
 int cgroup_destroy(const char *path, bool systemd, rt_error *err) {

@@ -78,6 +78,12 @@ int cgroup_delegate(const char *path, uid_t uid, gid_t gid, rt_error *err);
  * cgroup(s) cgroup_enter made; a cgroup rt did not create is left alone (and
  * its processes too). A path that is already gone is not an error. */
 int cgroup_destroy(const char *path, bool systemd, rt_error *err);
+/* The same for a create that died on the way: a directory without rt's mark
+ * made at or after `since` (the create's start) is taken as rt's too (the
+ * create was killed between its mkdir and the mark). */
+struct timespec;
+int cgroup_destroy_unfinished(const char *path, bool systemd, const struct timespec *since,
+                              rt_error *err);
 /* Every pid inside the cgroup and its descendants; *pids malloc'd. */
 int cgroup_pids(const char *path, pid_t **pids, size_t *n, rt_error *err);
 /* Pause (freezer.state FROZEN on v1, cgroup.freeze 1 on v2) and resume;

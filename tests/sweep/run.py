@@ -70,6 +70,10 @@ def leftovers(root, cid):
         p = os.path.join(base, cid)
         if os.path.isdir(p):
             left.append("cgroup %s" % p)
+            try:
+                os.rmdir(p)  # the sweep cleans up after itself
+            except OSError:
+                pass
     with open("/proc/self/mountinfo") as f:
         for line in f:
             if work in line.split()[4]:
@@ -86,11 +90,16 @@ def leftovers(root, cid):
     return left
 
 
+# A JSON number too long for Python's int conversion: written as a marker
+# string, replaced by the digits in the text.
+BIGNUM = "@@BIGNUM@@"
+
+
 def bundle(cfg, name):
     d = os.path.join(work, "b-" + name)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "config.json"), "w") as f:
-        json.dump(cfg, f)
+        f.write(json.dumps(cfg).replace('"%s"' % BIGNUM, "9" * 5000))
     return d
 
 
@@ -109,7 +118,7 @@ def kill_sweep():
     for kind in ("prestart", "createRuntime", "createContainer", "startContainer", "poststart"):
         points.append(("in the %s hook" % kind, "run" if kind in ("startContainer", "poststart") else "create", None, kind))
     for i, (name, mode, delay, kind) in enumerate(points):
-        cid = "k%d" % i
+        cid = "sweep-%d-k%d" % (os.getpid(), i)
         cfg = json.loads(json.dumps(BASE))
         cfg["process"]["args"] = ["sleep", "10"]
         marker = os.path.join(work, "marker-%d" % i)
@@ -191,7 +200,7 @@ def hostile_configs():
         return edit
 
     values = [("1 MiB string", big), ("empty string", ""), ("negative", -1), ("2^64", 2 ** 64),
-              ("-2^63", -(2 ** 63)), ("5000 digits", int("9" * 5000)), ("float", 1.5),
+              ("-2^63", -(2 ** 63)), ("5000 digits", BIGNUM), ("float", 1.5),
               ("null", None), ("list", [1, "a"]), ("object", {"a": 1}), ("true", True),
               ("NUL byte", "a\u0000b"), ("../ path", "../../../../etc"), ("magic link", "/proc/self/fd/3")]
     fields = [["hostname"], ["domainname"], ["process", "cwd"], ["process", "args"],
@@ -235,7 +244,7 @@ def hostile_configs():
 
     root = os.path.join(work, "root-cfg")
     for i, (name, cfg) in enumerate(cases):
-        cid = "h%d" % i
+        cid = "sweep-%d-h%d" % (os.getpid(), i)
         b = bundle(cfg, cid)
         notes = ["input: %s" % name]
         ok = True

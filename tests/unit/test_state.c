@@ -56,6 +56,17 @@
       printf("#   got: '%s'\n#   want a substring: '%s'\n", g_ ? g_ : "(null)", w_);               \
   } while (0)
 
+/* A state directory made and published, as container_create does. */
+static int mkstate(int rootfd, const char *id, rt_error *err) {
+  char tmp[64];
+  int d = rt_state_dir_create(rootfd, id, tmp, err);
+  if (d >= 0 && rt_state_dir_publish(rootfd, tmp, id, err) < 0) {
+    close(d);
+    return -1;
+  }
+  return d;
+}
+
 static char tmpdir[PATH_MAX]; /* removed at exit */
 static pid_t children[8];     /* killed and reaped at exit */
 static size_t n_children;
@@ -245,11 +256,11 @@ static void test_dirs(int *rootfd_out) {
   has_substr(err.msg, "--root", "the message names --root");
   has_substr(err.msg, "afile", "the message names the path");
 
-  int d = rt_state_dir_create(rootfd, "c1", &err);
+  int d = mkstate(rootfd, "c1", &err);
   ok(d >= 0, "rt_state_dir_create c1");
   sr = fstatat(rootfd, "c1", &sb, AT_SYMLINK_NOFOLLOW);
   ok(sr == 0 && S_ISDIR(sb.st_mode) && (sb.st_mode & 07777) == 0711, "state dir has mode 0711");
-  int d2 = rt_state_dir_create(rootfd, "c1", &err);
+  int d2 = mkstate(rootfd, "c1", &err);
   ok(d2 < 0, "creating c1 again fails");
   is_str(err.msg, "container with id c1 already exists", "message for an existing id");
 
@@ -271,8 +282,8 @@ static void test_dirs(int *rootfd_out) {
     close(o);
 
   /* listing: directories with a valid id, sorted; files and symlinks skipped */
-  int d3 = rt_state_dir_create(rootfd, "b-2", &err);
-  int d4 = rt_state_dir_create(rootfd, "a.1", &err);
+  int d3 = mkstate(rootfd, "b-2", &err);
+  int d4 = mkstate(rootfd, "a.1", &err);
   close(d3);
   close(d4);
   mkdirat(rootfd, "bad name", 0700);
@@ -384,7 +395,7 @@ static size_t count_entries(int dirfd, bool *stray_tmp) {
 
 static void test_write_read(int rootfd) {
   rt_error err = {0};
-  int d = rt_state_dir_create(rootfd, "rw", &err);
+  int d = mkstate(rootfd, "rw", &err);
   ok(d >= 0, "state dir rw");
 
   rt_state st;
@@ -555,7 +566,7 @@ static int try_lock_in_child(int rootfd, const char *id, bool exclusive) {
 
 static void test_locks(int rootfd) {
   rt_error err = {0};
-  int d = rt_state_dir_create(rootfd, "lk", &err);
+  int d = mkstate(rootfd, "lk", &err);
   ok(d >= 0, "state dir lk");
   /* It appears under its id already locked by its creator: a delete of a
    * create in its first steps cannot take it for a leftover. */
@@ -638,7 +649,7 @@ static void test_status_names(void) {
 
 static void test_status(int rootfd, pid_t *live_pid, unsigned long long *live_start) {
   rt_error err = {0};
-  int d = rt_state_dir_create(rootfd, "st", &err);
+  int d = mkstate(rootfd, "st", &err);
   ok(d >= 0, "state dir st");
   rt_state st;
   fill_state(&st, "st", 0, 0);
@@ -834,7 +845,7 @@ static void write_out(const char *dir, const char *name, const char *json) {
 
 static void test_to_json(int rootfd, pid_t live, unsigned long long live_start) {
   rt_error err = {0};
-  int d = rt_state_dir_create(rootfd, "doc", &err);
+  int d = mkstate(rootfd, "doc", &err);
   rt_state st;
   fill_state(&st, "doc", live, live_start);
   const char *out = getenv("STATE_JSON_OUT");
