@@ -224,3 +224,36 @@ PY
     sleep 3.2
   done
 }
+
+# An init that has exited but was not reaped (its parent, a subreaper that
+# never waits, as a stuck shim) is a zombie: stopped, and a plain delete
+# works. A runtime that only checks that the pid exists reports "running"
+# and refuses the delete.
+@test "a zombie init (exited, not reaped) is stopped; plain delete works" {
+  args true
+  # a subreaper that starts the container and never reaps it
+  python3 - "$RT" "$ROOT" "$BUNDLE" <<'PY' &
+import ctypes, os, subprocess, sys, time
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+rt, root, bundle = sys.argv[1:]
+subprocess.run([rt, "--root", root, "create", "--bundle", bundle, "c1"], check=True,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+subprocess.run([rt, "--root", root, "start", "c1"], check=True)
+time.sleep(6)  # the init, reparented to us, stays a zombie meanwhile
+PY
+  sub=$!
+  for i in $(seq 50); do
+    pid=$(json_field pid <"$ROOT/c1/state.json" 2>/dev/null || true)
+    [ -n "$pid" ] && [ "$pid" != 0 ] && grep -q '^State:.*Z' /proc/$pid/status 2>/dev/null && break
+    sleep 0.1
+  done
+  grep '^State:' /proc/$pid/status >&3
+  grep -q '^State:.*Z' /proc/$pid/status
+  run rt state c1
+  echo "$output" >&3
+  [[ "$output" == *'"status": "stopped"'* ]]
+  run rt delete c1
+  [ "$status" -eq 0 ]
+  kill "$sub" 2>/dev/null || true
+  wait "$sub" 2>/dev/null || true
+}
