@@ -603,6 +603,9 @@ PY
 # the pid in state.json: after the init's pid was reused by an unrelated
 # host process, rt signalled that process. Here the state names a sleep of
 # ours (with another start time, as a reused pid has): it must survive.
+# (A guard, not a replay: the old code also checked the start time when it
+# computed the status, so only a reuse between that check and the kill,
+# a race this test cannot time, hit the bare kill(pid).)
 @test "kill --all / delete --force never signal a reused pid from the state file" {
   args sleep 60
   rt run -d c1
