@@ -2,7 +2,10 @@
 #include "config.h"
 #include "linux/exeseal.h"
 
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -207,8 +210,27 @@ static int memfd_exe(int *out, rt_error *err) {
 struct vma {
   unsigned long start, end, off;
   int prot;
+  bool keep;            /* changed by the process: saved and copied back */
   unsigned char *saved; /* the content of a data or RELRO mapping, else NULL */
 };
+
+/* The main program's RELRO range (PT_GNU_RELRO), page-aligned. */
+struct relro {
+  unsigned long start, end;
+};
+
+static int main_relro(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  struct relro *r = data;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
+      unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE);
+      unsigned long a = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+      r->start = a & ~(page - 1);
+      r->end = (a + info->dlpi_phdr[i].p_memsz + page - 1) & ~(page - 1);
+    }
+  return 1; /* the first object is the main program */
+}
 
 /* Between the first mapping replaced and the last one restored, rt's GOT
  * and data hold unrelocated bytes: no libc call, no global, no
@@ -236,9 +258,11 @@ remap_window(struct vma *v, int n, int fd) {
     if (r != (long)v[i].start)
       return r;
     if (v[i].saved) {
-      volatile unsigned char *dst = (volatile unsigned char *)v[i].start;
-      for (unsigned long k = 0; k < v[i].end - v[i].start; k++)
-        dst[k] = v[i].saved[k];
+      /* word by word: mappings are whole pages */
+      volatile uint64_t *dst = (volatile uint64_t *)v[i].start;
+      const uint64_t *src = (const uint64_t *)v[i].saved;
+      for (unsigned long k = 0; k < (v[i].end - v[i].start) / sizeof(uint64_t); k++)
+        dst[k] = src[k];
       if (v[i].prot != prot) {
         r = raw_syscall6(SYS_mprotect, (long)v[i].start, (long)(v[i].end - v[i].start), v[i].prot,
                          0, 0, 0);
@@ -343,16 +367,22 @@ static int remap_exe(rt_error *err) {
   int nv = 0;
   if (exe_vmas(st.st_dev, st.st_ino, v, &nv, err) < 0)
     return -1;
+  /* Only what the process changed: writable data and RELRO (relocated,
+   * then made read-only). Text and plain read-only data are the file's. */
+  struct relro rr = {0};
+  dl_iterate_phdr(main_relro, &rr);
   size_t total = 0;
-  for (int i = 0; i < nv; i++)
-    if (!(v[i].prot & PROT_EXEC))
+  for (int i = 0; i < nv; i++) {
+    v[i].keep = (v[i].prot & PROT_WRITE) || (v[i].start < rr.end && v[i].end > rr.start);
+    if (v[i].keep)
       total += v[i].end - v[i].start;
+  }
   unsigned char *save = total ? mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : NULL;
   if (save == MAP_FAILED)
     return rt_error_set(err, errno, "mmap");
   size_t at = 0;
   for (int i = 0; i < nv; i++) {
-    if (v[i].prot & PROT_EXEC)
+    if (!v[i].keep)
       continue;
     if (!(v[i].prot & PROT_READ) &&
         mprotect((void *)v[i].start, v[i].end - v[i].start, v[i].prot | PROT_READ) < 0) {
