@@ -92,13 +92,9 @@ static int reexec(int fd, char **argv) {
   return -1;
 }
 
-/* A detached, read-only overlayfs whose lower layers are the binary's
- * directory and an empty tmpfs (overlayfs needs two lowers without an
- * upper): no copy, the page cache is shared, and a write through
- * /proc/self/exe gets EROFS from a superblock without an upper layer. */
-static int overlay_exe(int *out, rt_error *err) {
-  char path[4096];
-  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+/* The running binary's directory (in path, NUL-terminated) and its name. */
+static int exe_location(char path[static 4096], const char **base, rt_error *err) {
+  ssize_t n = readlink("/proc/self/exe", path, 4095);
   if (n <= 0)
     return rt_error_set(err, errno, "readlink /proc/self/exe");
   path[n] = '\0';
@@ -106,7 +102,19 @@ static int overlay_exe(int *out, rt_error *err) {
   if (path[0] != '/' || !slash || !slash[1])
     return rt_error_set(err, EINVAL, "/proc/self/exe is %s", path);
   *slash = '\0';
-  const char *base = slash + 1;
+  *base = slash + 1;
+  return 0;
+}
+
+/* A detached, read-only overlayfs whose lower layers are the binary's
+ * directory and an empty tmpfs (overlayfs needs two lowers without an
+ * upper): no copy, the page cache is shared, and a write through
+ * /proc/self/exe gets EROFS from a superblock without an upper layer. */
+static int overlay_exe(int *out, rt_error *err) {
+  char path[4096];
+  const char *base;
+  if (exe_location(path, &base, err) < 0)
+    return -1;
   _cleanup_close_ int dir = open(*path ? path : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
     return rt_error_set(err, errno, "open %s", path);
@@ -340,15 +348,9 @@ static int remap_exe(rt_error *err) {
   if (stat("/proc/self/exe", &st) < 0)
     return rt_error_set(err, errno, "stat /proc/self/exe");
   char path[4096];
-  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-  if (n <= 0)
-    return rt_error_set(err, errno, "readlink /proc/self/exe");
-  path[n] = '\0';
-  char *slash = strrchr(path, '/');
-  if (path[0] != '/' || !slash || !slash[1])
-    return rt_error_set(err, EINVAL, "/proc/self/exe is %s", path);
-  *slash = '\0';
-  const char *base = slash + 1;
+  const char *base;
+  if (exe_location(path, &base, err) < 0)
+    return -1;
   /* The directory, not the file: a privileged container could clear the
    * read-only flag of a mount whose root its fd is (mount_setattr). */
   _cleanup_close_ int tree = open_tree(AT_FDCWD, *path ? path : "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
