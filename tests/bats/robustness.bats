@@ -257,3 +257,15 @@ PY
   kill "$sub" 2>/dev/null || true
   wait "$sub" 2>/dev/null || true
 }
+
+# --pid-file was written before steps that can still fail and stayed when
+# they did: a caller (conmon, containerd) then watched an unrelated pid.
+@test "a create that fails after writing --pid-file removes it" {
+  cfg "c['hooks'] = {'poststart': [{'path': '/bin/false'}]}"
+  run rt run --pid-file "$BATS_TEST_TMPDIR/pid" c1
+  echo "$status: $output" >&3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"hooks.poststart[0]"* ]]
+  [ ! -e "$BATS_TEST_TMPDIR/pid" ]
+  [ ! -e "$ROOT/c1" ]
+}
