@@ -1,10 +1,16 @@
-/* rt: the container lifecycle (runtime.md), independent of the command line. */
+/* rt: the library's interface. Everything the command line (src/cmd/,
+ * src/rt.c) asks of the runtime goes through this header: the lifecycle of
+ * runtime.md (create, start, kill, delete), exec, the queries (state,
+ * list, ps, events) and the operations on a container's cgroup (pause,
+ * resume, update). The types it shares are the state store's (state.h)
+ * and the config's (libocispec/oci_config.h). */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "libocispec/oci_config.h"
+#include "rt_features.h"
 #include "state.h"
 #include "util/error.h"
 
@@ -36,25 +42,6 @@ int container_start(const char *root, const char *id, rt_error *err);
 int container_kill(const char *root, const char *id, int sig, bool all, rt_error *err);
 int container_delete(const char *root, const char *id, bool force, rt_error *err);
 
-/* "KILL", "SIGKILL", "9" -> 9; -1 when unknown. */
-int signal_parse(const char *s);
-
-/* An existing container, opened and locked (shared or exclusive). */
-struct existing {
-  int rootfd;
-  int dirfd;
-  rt_state st;
-  enum rt_status status;
-};
-int existing_open(const char *root, const char *id, bool exclusive, struct existing *ex,
-                  rt_error *err);
-void existing_close(struct existing *ex);
-/* A pidfd of the container's init, only while it is still the process rt
- * started (start time checked against the state); -1 otherwise. */
-int init_pidfd(const rt_state *st);
-/* The config.json saved in the state directory at create time. */
-oci_config *saved_config(int dirfd);
-
 struct rt_exec_opts {
   const char *root;
   const char *id;
@@ -84,3 +71,52 @@ struct rt_exec_opts {
 /* Run a process in a container. Returns its exit status in the foreground,
  * 0 detached, negative on error. */
 int container_exec(const struct rt_exec_opts *o, rt_error *err);
+
+/* ---- queries ---- */
+
+/* rt state: the state of ROOT/ID and its live status (runtime.md "State").
+ * Never waits for another command once state.json exists. st is filled
+ * (rt_state_free it) on success. */
+int container_state(const char *root, const char *id, rt_state *st, enum rt_status *status,
+                    rt_error *err);
+
+/* rt list: every container under ROOT that has a state, sorted by id; one
+ * that cannot be read is skipped with a warning. */
+struct container_entry {
+  rt_state st;
+  enum rt_status status;
+};
+int container_list(const char *root, struct container_entry **entries, size_t *n, rt_error *err);
+void container_list_free(struct container_entry *entries, size_t n);
+
+/* rt ps: the pids in the container's cgroup (none when it is stopped);
+ * *pids malloc'd. */
+int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, rt_error *err);
+
+/* rt events: runc's event lines ({"type":"stats"|"oom","id":ID,...}), each
+ * given to emit. once: one stats event; otherwise stats every interval_ms
+ * and OOM events as they happen, until the container stops. */
+typedef void (*container_event_emit)(const char *line, void *arg);
+int container_events(const char *root, const char *id, long long interval_ms, bool once,
+                     container_event_emit emit, void *arg, rt_error *err);
+
+/* ---- the cgroup of a running container ---- */
+
+/* rt pause / rt resume: freeze or thaw every process of the container. */
+int container_pause(const char *root, const char *id, rt_error *err);
+int container_resume(const char *root, const char *id, rt_error *err);
+/* rt update: apply resources to the container's cgroup. */
+int container_update(const char *root, const char *id, const oci_resources *r, rt_error *err);
+/* A linux.resources object read from FILE ("-": stdin); NULL on error. */
+oci_resources *container_resources_read(const char *file, rt_error *err);
+
+/* ---- the runtime process itself (rt.c's main) ---- */
+
+/* Whether rt runs in a user namespace other than the host's. */
+bool container_runtime_in_userns(void);
+/* Before a command that starts a process in a container: make sure rt runs
+ * from a binary that cannot be written through /proc/self/exe
+ * (CVE-2019-5736, linux/exeseal.h). May re-exec rt. */
+int container_runtime_seal(char **argv, rt_error *err);
+/* At the start of main: forget the re-exec marker of container_runtime_seal. */
+void container_runtime_seal_forget(void);

@@ -1,6 +1,6 @@
 /* rt: the lifecycle of an existing container (runtime.md's start, kill,
- * delete), and the helpers of the commands that open one. Creation is
- * container.c. */
+ * delete), the helpers of the commands that open one, and the runtime
+ * process's own set-up. Creation is container.c. */
 #include "config.h"
 #include "container.h"
 #include "container_internal.h"
@@ -23,6 +23,8 @@
 #include "hooks.h"
 #include "libocispec/oci_config.h"
 #include "linux/cgroup.h"
+#include "linux/exeseal.h"
+#include "linux/namespaces.h"
 #include "notify.h"
 #include "state.h"
 #include "util/cleanup.h"
@@ -31,7 +33,7 @@
 
 /* ---- operations on an existing container ---- */
 
-int existing_open(const char *root, const char *id, bool exclusive, struct existing *ex,
+int container_open(const char *root, const char *id, bool exclusive, struct container_handle *ex,
                          rt_error *err) {
   memset(ex, 0, sizeof *ex);
   ex->rootfd = ex->dirfd = -1;
@@ -49,7 +51,7 @@ int existing_open(const char *root, const char *id, bool exclusive, struct exist
   return 0;
 }
 
-void existing_close(struct existing *ex) {
+void container_close(struct container_handle *ex) {
   if (ex->dirfd >= 0)
     close(ex->dirfd);
   if (ex->rootfd >= 0)
@@ -58,7 +60,7 @@ void existing_close(struct existing *ex) {
 }
 
 /* A pidfd of the init, only when it is still the process we started. */
-int init_pidfd(const rt_state *st) {
+int container_init_pidfd(const rt_state *st) {
   if (st->pid <= 0)
     return -1;
   int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
@@ -72,7 +74,7 @@ int init_pidfd(const rt_state *st) {
   return fd;
 }
 
-oci_config *saved_config(int dirfd) {
+oci_config *container_saved_config(int dirfd) {
   _cleanup_free_ char *data = NULL;
   size_t len;
   rt_error e;
@@ -87,7 +89,7 @@ static int wait_gone(const rt_state *st, int timeout_ms);
 /* A hook of start failed (startContainer, poststart): the container is
  * stopped and destroyed, everything create made, its cgroup too, and the
  * poststop hooks run (runtime.md lifecycle steps 7 and 9, then 12, 13). */
-static void start_failed_teardown(struct existing *ex, int pidfd, const oci_config *c,
+static void start_failed_teardown(struct container_handle *ex, int pidfd, const oci_config *c,
                                   const char *id) {
   rt_error e;
   syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
@@ -104,14 +106,14 @@ static void start_failed_teardown(struct existing *ex, int pidfd, const oci_conf
 }
 
 int container_start(const char *root, const char *id, rt_error *err) {
-  struct existing ex;
+  struct container_handle ex;
   int ret = -1;
   _cleanup_close_ int fifo = -1;
   _cleanup_close_ int pidfd = -1;
   _cleanup_close_ int notify_fd = -1;
   _cleanup_free_ char *state_dir = NULL;
   const char *notify_host = notify_host_socket();
-  if (existing_open(root, id, true, &ex, err) < 0)
+  if (container_open(root, id, true, &ex, err) < 0)
     goto out;
   if (ex.status != RT_STATUS_CREATED) {
     rt_error_set(err, 0, "cannot start container %s: it is %s, not created", id,
@@ -121,7 +123,7 @@ int container_start(const char *root, const char *id, rt_error *err) {
   /* The pidfd first: opening exec.fifo lets the init go on, and a short
    * program may have run and been reaped before a pidfd_open that came
    * after the open (podman saw "its init is gone" for `grep` at times). */
-  pidfd = init_pidfd(&ex.st);
+  pidfd = container_init_pidfd(&ex.st);
   if (pidfd < 0) {
     rt_error_set(err, 0, "cannot start container %s: its init is gone", id);
     goto out;
@@ -184,7 +186,7 @@ int container_start(const char *root, const char *id, rt_error *err) {
     if (report[0] == 'H') {
       /* runtime.md lifecycle step 7: a startContainer hook failed: stop,
        * destroy (step 12) and run poststop (step 13). */
-      oci_config *hc = saved_config(ex.dirfd);
+      oci_config *hc = container_saved_config(ex.dirfd);
       start_failed_teardown(&ex, pidfd, hc, id);
       oci_config_free(hc);
     }
@@ -194,7 +196,7 @@ int container_start(const char *root, const char *id, rt_error *err) {
   ex.st.created_status = false;
   if (rt_state_write(ex.dirfd, &ex.st, err) < 0)
     goto out;
-  oci_config *c = saved_config(ex.dirfd);
+  oci_config *c = container_saved_config(ex.dirfd);
   if (c && c->hooks.poststart.n) {
     _cleanup_free_ char *js = container_state_json(&ex.st, RT_STATUS_RUNNING);
     if (hooks_run(&c->hooks.poststart, "poststart", js ? js : "{}", err) < 0) {
@@ -216,7 +218,7 @@ int container_start(const char *root, const char *id, rt_error *err) {
       ret = -1;
   }
 out:
-  existing_close(&ex);
+  container_close(&ex);
   return ret;
 }
 
@@ -246,7 +248,7 @@ static int kill_all(const rt_state *st, int sig, rt_error *err) {
   /* No cgroup to go by: the init's pid namespace, found through a pidfd of
    * the init that is still the process rt started (a pid from the state
    * file alone may have been reused by any process of the host's). */
-  _cleanup_close_ int pidfd = init_pidfd(st);
+  _cleanup_close_ int pidfd = container_init_pidfd(st);
   if (pidfd < 0)
     return 0; /* the init is gone: nothing rt can tell is the container's */
   char path[64];
@@ -280,10 +282,10 @@ static int kill_all(const rt_state *st, int sig, rt_error *err) {
 }
 
 int container_kill(const char *root, const char *id, int sig, bool all, rt_error *err) {
-  struct existing ex;
+  struct container_handle ex;
   int ret = -1;
   _cleanup_close_ int pidfd = -1;
-  if (existing_open(root, id, false, &ex, err) < 0)
+  if (container_open(root, id, false, &ex, err) < 0)
     goto out;
   if (ex.status == RT_STATUS_STOPPED && all) {
     /* As runc: what is left in the cgroup of a stopped container (its init
@@ -302,7 +304,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
   if (all) {
     ret = kill_all(&ex.st, sig, err);
   } else {
-    pidfd = init_pidfd(&ex.st);
+    pidfd = container_init_pidfd(&ex.st);
     if (pidfd < 0) {
       rt_error_set(err, 0, "container %s is not running", id);
       goto out;
@@ -321,19 +323,19 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
       log_warn("kill: thaw the paused container: %s", tmp.msg);
   }
 out:
-  existing_close(&ex);
+  container_close(&ex);
   return ret;
 }
 
 static int wait_gone(const rt_state *st, int timeout_ms) {
-  _cleanup_close_ int pidfd = init_pidfd(st);
+  _cleanup_close_ int pidfd = container_init_pidfd(st);
   if (pidfd < 0)
     return 0;
   struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
   return poll(&pfd, 1, timeout_ms) > 0 ? 0 : -1;
 }
 
-/* After existing_open failed: a state directory with no state.json is what
+/* After container_open failed: a state directory with no state.json is what
  * a create that died before writing it leaves; remove it (unless a create
  * holds its lock right now), as runc does. Then, as runc, --force makes a
  * missing container a success. */
@@ -386,10 +388,10 @@ static int created_time(const rt_state *st, struct timespec *out) {
 }
 
 int container_delete(const char *root, const char *id, bool force, rt_error *err) {
-  struct existing ex;
+  struct container_handle ex;
   int ret = -1;
-  if (existing_open(root, id, true, &ex, err) < 0) {
-    existing_close(&ex); /* drop its lock first */
+  if (container_open(root, id, true, &ex, err) < 0) {
+    container_close(&ex); /* drop its lock first */
     return delete_missing(root, id, force, err);
   }
   if (ex.status != RT_STATUS_STOPPED) {
@@ -413,7 +415,7 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
   if (ex.status == RT_STATUS_STOPPED) {
     /* Stopped because the create that made it died: its init may live on
      * (in a hook, or without a cgroup to be killed with). */
-    _cleanup_close_ int pidfd = init_pidfd(&ex.st);
+    _cleanup_close_ int pidfd = container_init_pidfd(&ex.st);
     if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0) {
       struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
       if (poll(&pfd, 1, 10000) <= 0)
@@ -426,7 +428,7 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
                : cgroup_destroy(ex.st.cgroup_path, ex.st.systemd_cgroup, err);
   if (ex.st.cgroup_path && dr < 0)
     goto out;
-  oci_config *c = saved_config(ex.dirfd);
+  oci_config *c = container_saved_config(ex.dirfd);
   if (rt_state_dir_remove(ex.rootfd, id, err) < 0) {
     oci_config_free(c);
     goto out;
@@ -435,45 +437,24 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
   oci_config_free(c);
   ret = 0;
 out:
-  existing_close(&ex);
+  container_close(&ex);
   return ret;
 }
 
-int signal_parse(const char *s) {
-  static const struct {
-    const char *name;
-    int sig;
-  } table[] = {
-      {"HUP", SIGHUP},     {"INT", SIGINT},     {"QUIT", SIGQUIT},     {"ILL", SIGILL},
-      {"TRAP", SIGTRAP},   {"ABRT", SIGABRT},   {"IOT", SIGIOT},       {"BUS", SIGBUS},
-      {"FPE", SIGFPE},     {"KILL", SIGKILL},   {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
-      {"USR2", SIGUSR2},   {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},     {"TERM", SIGTERM},
-      {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},     {"STOP", SIGSTOP},
-      {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},   {"TTOU", SIGTTOU},     {"URG", SIGURG},
-      {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},   {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
-      {"WINCH", SIGWINCH}, {"IO", SIGIO},       {"POLL", SIGPOLL},     {"PWR", SIGPWR},
-      {"SYS", SIGSYS},
-  };
-  if (!s || !*s)
+/* ---- the runtime process itself ---- */
+
+bool container_runtime_in_userns(void) {
+  return ns_running_in_userns();
+}
+
+int container_runtime_seal(char **argv, rt_error *err) {
+  if (exe_seal_ensure(argv, err) < 0)
     return -1;
-  char *end;
-  long n = strtol(s, &end, 10);
-  /* 0: no signal, only whether the process is there (kill(2)), a liveness
-   * probe that runc accepts. */
-  if (!*end)
-    return n >= 0 && n < NSIG ? (int)n : -1;
-  const char *name = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
-  for (size_t i = 0; i < ARRAY_SIZE(table); i++)
-    if (strcasecmp(table[i].name, name) == 0)
-      return table[i].sig;
-  if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
-    int base = strncasecmp(name, "RTMIN", 5) == 0 ? SIGRTMIN : SIGRTMAX;
-    if (!name[5])
-      return base;
-    long off = strtol(name + 5, &end, 10);
-    int sig = base + (int)off;
-    if (!*end && sig >= SIGRTMIN && sig <= SIGRTMAX)
-      return sig;
-  }
-  return -1;
+  if (rt_log_debug_enabled())
+    rt_log(RT_LOG_DEBUG, "CVE-2019-5736 defence: running from %s", exe_seal_describe());
+  return 0;
+}
+
+void container_runtime_seal_forget(void) {
+  exe_seal_forget_marker();
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "container_internal.h"
 #include "forward.h"
 #include "linux/cgroup.h"
 #include "linux/finalize.h"
@@ -355,7 +356,7 @@ static int restore_own_namespaces(int fds[2], rt_error *err) {
 }
 
 int container_exec(const struct rt_exec_opts *o, rt_error *err) {
-  struct existing ex;
+  struct container_handle ex;
   struct exec_process ep = {0};
   oci_config *c = NULL;
   int ret = -1, pidfd = -1, sv[2] = {-1, -1}, master = -1, child_pidfd = -1;
@@ -366,7 +367,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   sigset_t mask, old;
   forward_signal_set(&mask);
   bool foreground = !o->detach;
-  if (existing_open(o->root, o->id, false, &ex, err) < 0)
+  if (container_open(o->root, o->id, false, &ex, err) < 0)
     goto out;
   if (ex.status == RT_STATUS_PAUSED && !o->ignore_paused) {
     rt_error_set(err, 0, "cannot exec in container %s: it is paused (use --ignore-paused)", o->id);
@@ -377,7 +378,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     rt_error_set(err, 0, "cannot exec in container %s: it is %s", o->id, rt_status_name(ex.status));
     goto out;
   }
-  c = saved_config(ex.dirfd);
+  c = container_saved_config(ex.dirfd);
   if (!c) {
     rt_error_set(err, 0, "cannot read the saved config of container %s", o->id);
     goto out;
@@ -397,7 +398,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     rt_error_set(err, 0, "exec --cgroup %s: container %s has no cgroup", o->cgroup, o->id);
     goto out;
   }
-  pidfd = init_pidfd(&ex.st);
+  pidfd = container_init_pidfd(&ex.st);
   if (pidfd < 0) {
     rt_error_set(err, 0, "cannot exec in container %s: its init is gone", o->id);
     goto out;
@@ -543,6 +544,6 @@ out:
   free(state);
   exec_process_free(&ep);
   oci_config_free(c);
-  existing_close(&ex);
+  container_close(&ex);
   return ret;
 }

@@ -10,10 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "linux/exeseal.h"
-#include "linux/namespaces.h"
-#include "util/cleanup.h"
-#include "util/log.h"
+#include "container.h"
 
 static const char global_usage[] =
     "Usage: rt [global options] COMMAND [command options] [arguments...]\n"
@@ -48,7 +45,7 @@ static bool rootless_mode(const char *flag) {
     return true;
   if (strcmp(flag, "false") == 0)
     return false;
-  return geteuid() != 0 || ns_running_in_userns();
+  return geteuid() != 0 || container_runtime_in_userns();
 }
 
 /* runc's rule for its default --root: $XDG_RUNTIME_DIR for an unprivileged
@@ -58,7 +55,7 @@ static bool rootless_mode(const char *flag) {
 static bool honour_xdg_runtime_dir(void) {
   if (geteuid() != 0)
     return true;
-  if (!ns_running_in_userns())
+  if (!container_runtime_in_userns())
     return false;
   const char *user = getenv("USER");
   return !user || strcmp(user, "root") != 0;
@@ -69,13 +66,13 @@ static void print_version(void) {
 }
 
 /* The commands that start a process in a container: they run from a binary
- * that cannot be written through /proc/self/exe (linux/exeseal.h). */
+ * that cannot be written through /proc/self/exe (container_runtime_seal). */
 static bool starts_container_process(const char *name) {
   return strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0;
 }
 
 int main(int argc, char **argv) {
-  exe_seal_forget_marker();
+  container_runtime_seal_forget();
   /* A write to a pipe or socket whose reader is gone (a hook that ignores
    * its stdin, a caller that closed our stdout) is an EPIPE to handle, not
    * a silent death with status 141. Every child rt starts resets it. */
@@ -168,10 +165,6 @@ int main(int argc, char **argv) {
     return 0;
   }
   const rt_command *cmd = cmd_find(name);
-  if (cmd && !cmd->fn) {
-    fprintf(stderr, "rt: command %s is not available in this build\n", name);
-    return 1;
-  }
   if (!cmd) {
     fprintf(stderr, "rt: no such command: %s\n\n", name);
     print_global_usage(stderr);
@@ -179,12 +172,10 @@ int main(int argc, char **argv) {
   }
   if (starts_container_process(name)) {
     rt_error err;
-    if (exe_seal_ensure(argv, &err) < 0) {
+    if (container_runtime_seal(argv, &err) < 0) {
       rt_log(RT_LOG_ERROR, "%s", err.msg);
       return 1;
     }
-    if (rt_log_debug_enabled())
-      rt_log(RT_LOG_DEBUG, "CVE-2019-5736 defence: running from %s", exe_seal_describe());
   }
   int first = optind;
   optind = 0; /* reset getopt for the subcommand (GNU: full re-initialisation) */

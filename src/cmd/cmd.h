@@ -1,9 +1,13 @@
-/* rt: one file per subcommand; each parses its argv (argv[0] is the
- * subcommand's name) and returns the process exit status. */
+/* rt: the command line. One file per subcommand; each parses its argv
+ * (argv[0] is the subcommand's name), calls the library (container.h) and
+ * returns the process exit status. cmd/ includes only this header and
+ * container.h. */
 #pragma once
 #include <stdbool.h>
 
+#include "util/cleanup.h"
 #include "util/log.h"
+#include "util/signal.h"
 
 typedef struct rt_globals {
   const char *root;        /* --root, default /run/rt */
@@ -35,9 +39,8 @@ int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const rt_command *cmd_find(const char *name);
 extern const rt_command rt_commands[];
 
-/* Weak while the tree grows: a command whose file is not built is NULL in the
- * table and rt says it is not available instead of failing to link. */
-#define CMD_DECL(name) int cmd_##name(rt_globals *g, int argc, char **argv) __attribute__((weak))
+/* The entry point of each subcommand, defined in its file. */
+#define CMD_DECL(name) int cmd_##name(rt_globals *g, int argc, char **argv)
 #define CMD(name) int cmd_##name(rt_globals *g, int argc, char **argv)
 CMD_DECL(create);
 CMD_DECL(start);

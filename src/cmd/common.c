@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "util/log.h"
 
 const rt_command *cmd_find(const char *name) {
   for (const rt_command *c = rt_commands; c->name; c++)

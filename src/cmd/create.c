@@ -9,7 +9,6 @@
 
 #include "cmd/cmd.h"
 #include "container.h"
-#include "util/cleanup.h"
 
 static int parse_create_opts(const char *name, int argc, char **argv, struct rt_create_opts *o,
                              bool is_run) {

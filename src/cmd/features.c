@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "cmd/cmd.h"
-#include "rt_features.h"
+#include "container.h"
 
 CMD(features) {
   static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};

@@ -3,49 +3,13 @@
  * documents (-f json; "null" when there are none, as runc). */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
-#include "state.h"
-#include "util/cleanup.h"
-#include "util/log.h"
-
-struct entry {
-  rt_state st;
-  enum rt_status status;
-};
-
-/* One container's state; 1 when read, 0 when skipped (being created, or
- * deleted meanwhile), negative with err filled when unreadable. */
-static int load_entry(int rootfd, const char *id, struct entry *e, rt_error *err) {
-  _cleanup_close_ int dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (dirfd < 0)
-    return errno == ENOENT ? 0 : rt_error_set(err, errno, "open the state of %s", id);
-  /* Never wait for another command: state.json is replaced whole, so it
-   * can be read while someone holds the lock. */
-  int locked = rt_state_try_lock(dirfd, false, err);
-  if (locked < 0)
-    return -1;
-  if (faccessat(dirfd, "state.json", F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
-    if (errno != ENOENT)
-      return rt_error_set(err, errno, "state.json");
-    /* locked by its creator: not there yet */
-    return locked ? rt_error_set(err, 0, "no state.json") : 0;
-  }
-  if (rt_state_read(dirfd, &e->st, err) < 0) {
-    if (faccessat(rootfd, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
-      return 0;
-    return -1;
-  }
-  e->status = rt_state_status(dirfd, &e->st);
-  return 1;
-}
+#include "container.h"
 
 static size_t num_width(long long v) {
   char buf[32];
@@ -67,7 +31,7 @@ static size_t col_width(size_t max) {
   return max + TAB_PAD < TAB_MIN ? TAB_MIN : max + TAB_PAD;
 }
 
-static void print_table(const struct entry *es, size_t n) {
+static void print_table(const struct container_entry *es, size_t n) {
   size_t w[5] = {strlen("ID"), strlen("PID"), strlen("STATUS"), strlen("BUNDLE"),
                  strlen("CREATED")};
   for (size_t i = 0; i < n; i++) {
@@ -105,7 +69,7 @@ static void print_table(const struct entry *es, size_t n) {
   }
 }
 
-static int print_json(const struct entry *es, size_t n) {
+static int print_json(const struct container_entry *es, size_t n) {
   if (n == 0) {
     fputs("null\n", stdout);
     return 0;
@@ -158,24 +122,10 @@ CMD(list) {
     return 1;
 
   rt_error err = {0};
-  _cleanup_close_ int rootfd = rt_state_root_open(g->root, &err);
-  if (rootfd < 0)
-    return cmd_fail("%s", err.msg);
-  _cleanup_strv_ char **ids = NULL;
-  size_t n_ids = 0;
-  if (rt_state_list_ids(rootfd, &ids, &n_ids, &err) < 0)
-    return cmd_fail("%s", err.msg);
-  _cleanup_free_ struct entry *es = calloc(n_ids ? n_ids : 1, sizeof *es);
-  if (!es)
-    return cmd_fail("list: out of memory");
+  struct container_entry *es = NULL;
   size_t n = 0;
-  for (size_t i = 0; i < n_ids; i++) {
-    int r = load_entry(rootfd, ids[i], &es[n], &err);
-    if (r < 0)
-      log_warn("skipping container %s: %s", ids[i], err.msg);
-    else if (r > 0)
-      n++;
-  }
+  if (container_list(g->root, &es, &n, &err) < 0)
+    return cmd_fail("%s", err.msg);
 
   int ret = 0;
   if (quiet) {
@@ -187,8 +137,7 @@ CMD(list) {
   } else {
     print_table(es, n);
   }
-  for (size_t i = 0; i < n; i++)
-    rt_state_free(&es[i].st);
+  container_list_free(es, n);
   if (fflush(stdout) != 0 && !ret)
     ret = cmd_fail("list: write the output: %m");
   return ret;

@@ -1,6 +1,8 @@
-librt_a_SOURCES += \
-	src/cmd/cmd.h src/cmd/common.c src/cmd/commands.c
-# state, list, spec, features: the commands that only read the state store or
-# print documents.
-librt_a_SOURCES += \
-	src/cmd/state.c src/cmd/list.c src/cmd/spec.c src/cmd/seccomp_default.h src/cmd/features.c
+# The command line: one file per subcommand, linked into rt itself (not the
+# library); each includes only cmd/cmd.h and the library's container.h.
+rt_SOURCES += \
+	src/cmd/cmd.h src/cmd/common.c src/cmd/commands.c \
+	src/cmd/create.c src/cmd/lifecycle.c src/cmd/exec.c \
+	src/cmd/state.c src/cmd/list.c src/cmd/ps.c src/cmd/events.c \
+	src/cmd/pause.c src/cmd/update.c \
+	src/cmd/spec.c src/cmd/seccomp_default.h src/cmd/features.c

@@ -13,8 +13,6 @@
 
 #include "cmd/cmd.h"
 #include "container.h"
-#include "linux/cgroup.h"
-#include "util/cleanup.h"
 
 static int print_json(const pid_t *pids, size_t n) {
   putchar('[');
@@ -147,24 +145,10 @@ CMD(ps) {
   if (strcmp(format, "json") == 0 && optind < argc)
     return cmd_fail("ps options cannot be used with the json format");
   rt_error err = {0};
-  struct existing ex;
-  int ret = 1;
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
-  if (existing_open(g->root, id, false, &ex, &err) < 0) {
-    ret = cmd_fail("%s", err.msg);
-  } else if (ex.status == RT_STATUS_STOPPED) {
-    ret = 0; /* as runc: the header (or []) and no process */
-  } else if (!ex.st.cgroup_path) {
-    ret = cmd_fail("container %s has no cgroup to list processes from", id);
-  } else if (cgroup_pids(ex.st.cgroup_path, &pids, &n, &err) < 0) {
-    ret = cmd_fail("ps %s: %s", id, err.msg);
-  } else {
-    ret = 0;
-  }
-  existing_close(&ex);
-  if (ret)
-    return ret;
+  if (container_pids(g->root, id, &pids, &n, &err) < 0)
+    return cmd_fail("%s", err.msg);
   if (strcmp(format, "json") == 0)
     return print_json(pids, n);
   return print_table(argv + optind, argc - optind, pids, n);

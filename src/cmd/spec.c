@@ -18,7 +18,6 @@
 
 #include "cmd/cmd.h"
 #include "cmd/seccomp_default.h"
-#include "util/cleanup.h"
 
 #define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 

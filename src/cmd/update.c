@@ -13,12 +13,6 @@
 
 #include "cmd/cmd.h"
 #include "container.h"
-#include "libocispec/oci_config.h"
-#include "linux/cgroup.h"
-#include "util/cleanup.h"
-#include "util/fs.h"
-
-#define RESOURCES_MAX (16 << 20)
 
 /* "-1", "1024", "512k", "100m", "1g", "2GB": bytes (runc's RAMInBytes, base 1024). */
 static int parse_bytes(const char *s, int64_t *out) {
@@ -204,40 +198,9 @@ static const struct option update_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* -r FILE or -r - (stdin): a linux.resources object. */
-static oci_resources *read_resources(const char *file, rt_error *err) {
-  _cleanup_free_ char *data = NULL;
-  size_t len;
-  if (fs_read_file(strcmp(file, "-") == 0 ? "/dev/stdin" : file, RESOURCES_MAX, &data, &len,
-                   err) < 0)
-    return NULL;
-  return oci_resources_parse_data(data, len, strcmp(file, "-") == 0 ? "stdin" : file, err);
-}
-
 static int do_update(rt_globals *g, const char *id, const oci_resources *r) {
   rt_error err = {0};
-  struct existing ex;
-  int ret = 1;
-  if (existing_open(g->root, id, true, &ex, &err) < 0) {
-    ret = cmd_fail("%s", err.msg);
-    goto out;
-  }
-  if (ex.status == RT_STATUS_STOPPED) {
-    ret = cmd_fail("cannot update container %s: it is stopped", id);
-    goto out;
-  }
-  if (!ex.st.cgroup_path) {
-    ret = cmd_fail("cannot update container %s: it has no cgroup", id);
-    goto out;
-  }
-  if (cgroup_update(ex.st.cgroup_path, ex.st.systemd_cgroup, r, &err) < 0) {
-    ret = cmd_fail("update %s: %s", id, err.msg);
-    goto out;
-  }
-  ret = 0;
-out:
-  existing_close(&ex);
-  return ret;
+  return container_update(g->root, id, r, &err) < 0 ? cmd_fail("%s", err.msg) : 0;
 }
 
 CMD(update) {
@@ -265,7 +228,7 @@ CMD(update) {
     return do_update(g, id, &f.r);
   /* As runc: with -r, every other flag is ignored. */
   rt_error err = {0};
-  oci_resources *r = read_resources(f.file, &err);
+  oci_resources *r = container_resources_read(f.file, &err);
   if (!r)
     return cmd_fail("%s", err.msg);
   int ret = do_update(g, id, r);

@@ -1,4 +1,4 @@
-librt_a_SOURCES += \
+libocirt_a_SOURCES += \
 	src/libocispec/oci_config.h \
 	src/libocispec/json_read.c src/libocispec/json_read.h \
 	src/libocispec/parse_internal.h \

@@ -1,4 +1,4 @@
-librt_a_SOURCES += \
+libocirt_a_SOURCES += \
 	src/linux/init.c src/linux/init.h \
 	src/linux/exeseal.c src/linux/exeseal.h \
 	src/linux/finalize.c src/linux/finalize.h \
@@ -12,3 +12,11 @@ librt_a_SOURCES += \
 	src/linux/caps.c \
 	src/linux/netdev.c src/linux/netdev.h \
 	src/linux/terminal.c src/linux/terminal.h
+# cgroups: v1, hybrid, v2; cgroupfs and systemd drivers; stats and OOM events.
+libocirt_a_SOURCES += \
+	src/linux/cgroup.c src/linux/cgroup.h src/linux/cgroup_internal.h \
+	src/linux/cgroup_v1.c \
+	src/linux/cgroup_v2.c \
+	src/linux/cgroup_devices_bpf.c \
+	src/linux/cgroup_systemd.c \
+	src/linux/cgroup_stats.c

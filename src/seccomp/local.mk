@@ -1,7 +1,6 @@
-# Security: seccomp (libseccomp), LSMs (libselinux, libapparmor), and the
-# security_prepare/security_apply entry points the container init calls.
-librt_a_SOURCES += \
-	src/security.c src/security.h \
+# Security: seccomp (libseccomp) and the LSMs (libselinux, libapparmor);
+# their entry point for the init is src/security.c (src/local.mk).
+libocirt_a_SOURCES += \
 	src/seccomp/seccomp.h src/seccomp/seccomp_internal.h \
 	src/seccomp/names.c src/seccomp/filter.c src/seccomp/notify.c \
 	src/seccomp/cache.c \

@@ -9,9 +9,9 @@ check_PROGRAMS += tests/unit/test_config tests/unit/test_config_errors
 TESTS += tests/unit/test_config tests/unit/test_config_errors
 tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/unit/tap.h
 tests_unit_test_config_CPPFLAGS = $(AM_CPPFLAGS) $(config_fixtures_define)
-tests_unit_test_config_LDADD = librt.a $(RT_LIBS)
+tests_unit_test_config_LDADD = libocirt.a $(RT_LIBS)
 tests_unit_test_config_errors_SOURCES = tests/unit/test_config_errors.c tests/unit/tap.h
-tests_unit_test_config_errors_LDADD = librt.a $(RT_LIBS)
+tests_unit_test_config_errors_LDADD = libocirt.a $(RT_LIBS)
 EXTRA_DIST += tests/unit/fixtures/config-full.json tests/unit/fixtures/config-spec-example.json \
 	tests/unit/fixtures/config-default.json tests/unit/fixtures/process.json \
 	tests/unit/fixtures/resources.json
@@ -31,3 +31,61 @@ tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
 tests_fuzz_fuzz_config_LDFLAGS = $(fuzz_flags)
 tests_fuzz_fuzz_config_LDADD = $(YAJL_LIBS)
 endif
+
+# Unit tests of the state store (src/state.c): ids, the state directory,
+# state.json, locks, the live status and the state document. With
+# STATE_JSON_OUT=DIR it also writes state documents for tests/schema/check.sh.
+check_PROGRAMS += tests/unit/test_state tests/unit/test_spec_roundtrip
+TESTS += tests/unit/test_state tests/unit/test_spec_roundtrip
+tests_unit_test_state_SOURCES = tests/unit/test_state.c tests/unit/tap.h
+tests_unit_test_state_LDADD = libocirt.a $(RT_LIBS)
+
+# `rt spec` and `rt spec --rootless` read back with libocispec. The test runs
+# the rt of this build tree (compiled in; RT_BINARY in the environment overrides).
+tests_unit_test_spec_roundtrip_SOURCES = tests/unit/test_spec_roundtrip.c tests/unit/tap.h
+tests_unit_test_spec_roundtrip_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DRT_BINARY_DEFAULT='"$(abs_top_builddir)/rt$(EXEEXT)"'
+tests_unit_test_spec_roundtrip_LDADD = libocirt.a $(RT_LIBS)
+
+# JSON-schema checks of rt's output against the runtime-spec schemas
+# (python3-jsonschema; run by hand or by a test lane, not by `make check`).
+EXTRA_DIST += tests/schema/check.sh tests/schema/runtime-spec
+
+# Unit tests of the cgroups module: real cgroups under a test parent (root
+# only; the program skips without root or without a cgroup file system).
+check_PROGRAMS += tests/unit/test_cgroup
+TESTS += tests/unit/test_cgroup
+tests_unit_test_cgroup_SOURCES = tests/unit/test_cgroup.c
+tests_unit_test_cgroup_LDADD = libocirt.a $(RT_LIBS)
+
+# Unit tests of the security module: seccomp (filters loaded in forked
+# children, the notify handshake with tests/seccomp-listener), capabilities
+# (sets read back from /proc/self/status), and the LSM error paths.
+# The tests link the module's sources directly (not libocirt.a) so that they
+# build whatever state the rest of the tree is in.
+check_PROGRAMS += tests/seccomp-listener/rt-seccomp-listener \
+	tests/unit/test_seccomp tests/unit/test_caps tests/unit/test_lsm
+TESTS += tests/unit/test_seccomp tests/unit/test_caps tests/unit/test_lsm
+EXTRA_DIST += tests/unit/fixtures/seccomp-docker-like.json tests/bats/security.bats
+
+# The notify agent (also used by tests/bats/security.bats).
+tests_seccomp_listener_rt_seccomp_listener_SOURCES = tests/seccomp-listener/listener.c
+tests_seccomp_listener_rt_seccomp_listener_LDADD = $(SECCOMP_LIBS) $(YAJL_LIBS)
+
+security_test_util = src/util/error.c src/util/log.c src/util/json.c src/util/dl.c \
+	src/linux/procfs.c
+security_test_module = src/security.c src/seccomp/names.c src/seccomp/filter.c \
+	src/seccomp/notify.c src/seccomp/cache.c src/lsm/lsm.c src/lsm/selinux.c \
+	src/lsm/apparmor.c
+
+tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/seccomp_profile.h \
+	tests/unit/tap.h $(security_test_module) $(security_test_util)
+tests_unit_test_seccomp_LDADD = $(RT_LIBS) -lpthread
+
+tests_unit_test_caps_SOURCES = tests/unit/test_caps.c tests/unit/tap.h src/linux/caps.c \
+	src/linux/process.c src/linux/namespaces.c src/util/fs.c $(security_test_util)
+tests_unit_test_caps_LDADD = $(RT_LIBS)
+
+tests_unit_test_lsm_SOURCES = tests/unit/test_lsm.c tests/unit/tap.h \
+	$(security_test_module) $(security_test_util)
+tests_unit_test_lsm_LDADD = $(RT_LIBS)

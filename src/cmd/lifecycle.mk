@@ -1,2 +1,0 @@
-librt_a_SOURCES += \
-	src/cmd/create.c src/cmd/lifecycle.c src/cmd/exec.c
