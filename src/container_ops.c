@@ -1,6 +1,6 @@
 /* rt: the lifecycle of an existing container (runtime.md's start, kill,
  * delete), the helpers of the commands that open one, and the runtime
- * process's own set-up. Creation is container.c. */
+ * process's own set-up. Creation is container_create.c. */
 #include "config.h"
 #include "container.h"
 #include "container_internal.h"
@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hooks.h"
+#include "linux/hooks.h"
 #include "libocispec/oci_config.h"
 #include "linux/cgroup.h"
 #include "linux/exeseal.h"

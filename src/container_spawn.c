@@ -26,7 +26,7 @@
 #include "linux/namespaces.h"
 #include "linux/netdev.h"
 #include "linux/sync.h"
-#include "security.h"
+#include "linux/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"

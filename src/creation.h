@@ -1,5 +1,5 @@
 /* rt: the state of one `rt create` / `rt run` while it makes a container,
- * shared by the files of the creation (container.c drives the steps;
+ * shared by the files of the creation (container_create.c drives the steps;
  * container_config.c loads and checks the bundle, container_spawn.c clones
  * the init, container_cgroup.c makes, enters and delegates its cgroup). Not
  * part of the library's interface (container.h). */

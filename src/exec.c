@@ -24,10 +24,10 @@
 #include "linux/finalize.h"
 #include "linux/namespaces.h"
 #include "linux/process.h"
-#include "linux/procfs.h"
+#include "util/procfs.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
-#include "security.h"
+#include "linux/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -239,7 +239,7 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
    * child needs, so no /proc/self/fd/N of a host directory exists for a
    * --cwd, a program path or a PATH entry to walk out through
    * (CVE-2024-21626). Close-on-exec alone is too late for those. */
-  /* rt's own procfs (linux/procfs.h), of the container's pid namespace we
+  /* rt's own procfs (util/procfs.h), of the container's pid namespace we
    * were born in, while we are still the host's root with its /proc. */
   procfs_init();
   int keep[] = {x->sync_fd, x->pidfd, rt_seccomp_listener_fd, rt_log_fd(), procfs_fd()};

@@ -10,22 +10,6 @@
 #include "libocispec/parse_internal.h"
 #include "util/cleanup.h"
 
-/* ---- shared pieces ------------------------------------------------------- */
-
-static int parse_id_mapping(jr *r, yajl_val v, void *item, void *ctx) {
-  oci_id_mapping *m = item;
-  (void)ctx;
-  if (jr_u32(r, v, "containerID", JR_REQUIRED, &m->container_id, NULL) < 0 ||
-      jr_u32(r, v, "hostID", JR_REQUIRED, &m->host_id, NULL) < 0 ||
-      jr_u32(r, v, "size", JR_REQUIRED, &m->size, NULL) < 0)
-    return -1;
-  return 0;
-}
-
-int parse_id_mappings(jr *r, yajl_val obj, const char *key, oci_id_mapping **out, size_t *n) {
-  return JR_OBJECT_ARRAY(r, obj, key, parse_id_mapping, NULL, *out, *n);
-}
-
 /* ---- ociVersion ----------------------------------------------------------- */
 
 static const char *skip_digits(const char *s) {
@@ -276,13 +260,6 @@ oci_resources *oci_resources_parse_data(const char *data, size_t len, const char
                                         rt_error *err) {
   return parse_document(data, len, name, err, sizeof(oci_resources), resources_fn,
                         resources_release);
-}
-
-void oci_resources_free(oci_resources *r) {
-  if (!r)
-    return;
-  resources_fields_free(r);
-  free(r);
 }
 
 const char *oci_map_get(const oci_map *m, const char *key) {

@@ -9,6 +9,21 @@
 #include "libocispec/json_read.h"
 #include "libocispec/parse_internal.h"
 
+/* uidMappings / gidMappings, of .linux and of a mount (parse_config.c). */
+static int parse_id_mapping(jr *r, yajl_val v, void *item, void *ctx) {
+  oci_id_mapping *m = item;
+  (void)ctx;
+  if (jr_u32(r, v, "containerID", JR_REQUIRED, &m->container_id, NULL) < 0 ||
+      jr_u32(r, v, "hostID", JR_REQUIRED, &m->host_id, NULL) < 0 ||
+      jr_u32(r, v, "size", JR_REQUIRED, &m->size, NULL) < 0)
+    return -1;
+  return 0;
+}
+
+int parse_id_mappings(jr *r, yajl_val obj, const char *key, oci_id_mapping **out, size_t *n) {
+  return JR_OBJECT_ARRAY(r, obj, key, parse_id_mapping, NULL, *out, *n);
+}
+
 static const char *const namespace_types[] = {"mount", "pid",    "network", "uts", "ipc",
                                               "user",  "cgroup", "time",    NULL};
 /* The schema lists the four modes; the recursive forms are what runc and

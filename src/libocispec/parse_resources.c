@@ -239,3 +239,10 @@ void resources_fields_free(oci_resources *res) {
   free(res->rdma);
   jr_map_free(&res->unified);
 }
+
+void oci_resources_free(oci_resources *r) {
+  if (!r)
+    return;
+  resources_fields_free(r);
+  free(r);
+}

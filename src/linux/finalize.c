@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "linux/process.h"
-#include "security.h"
+#include "linux/security.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 

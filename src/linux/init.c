@@ -18,16 +18,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "hooks.h"
+#include "linux/hooks.h"
 #include "linux/finalize.h"
 #include "linux/mount.h"
 #include "linux/namespaces.h"
 #include "linux/netdev.h"
 #include "linux/process.h"
-#include "linux/procfs.h"
+#include "util/procfs.h"
 #include "linux/sync.h"
 #include "lsm/lsm.h"
-#include "security.h"
+#include "linux/security.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -180,7 +180,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     init_fail(ctx, &err);
   }
   /* rt's own procfs for what it writes there (sysctl, oom_score_adj, LSM
-   * attributes; linux/procfs.h): made now, in our pid namespace, before the
+   * attributes; util/procfs.h): made now, in our pid namespace, before the
    * masked paths (a user namespace gets a new proc instance only while
    * /proc is fully visible). */
   procfs_init();

@@ -1,4 +1,6 @@
 libocirt_a_SOURCES += \
+	src/linux/security.c src/linux/security.h \
+	src/linux/hooks.c src/linux/hooks.h \
 	src/linux/init.c src/linux/init.h \
 	src/linux/exeseal.c src/linux/exeseal.h \
 	src/linux/finalize.c src/linux/finalize.h \
@@ -8,7 +10,6 @@ libocirt_a_SOURCES += \
 	src/linux/mount_cgroup.c src/linux/mount_cgroup.h \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/process.c src/linux/process.h \
-	src/linux/procfs.c src/linux/procfs.h \
 	src/linux/caps.c \
 	src/linux/netdev.c src/linux/netdev.h \
 	src/linux/terminal.c src/linux/terminal.h

@@ -1,6 +1,6 @@
 #include "config.h"
 #include "linux/process.h"
-#include "linux/procfs.h"
+#include "util/procfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,7 +114,7 @@ int proc_apply_sysctl(const oci_config *c, rt_error *err) {
       if (*p == '.')
         *p = '/';
     /* CVE-2025-52881: through rt's private procfs, never through whatever
-     * the container mounted over /proc/sys (linux/procfs.h). */
+     * the container mounted over /proc/sys (util/procfs.h). */
     const char *v = l->sysctl.values[i];
     if (procfs_write(rel, v, strlen(v), err) < 0)
       return rt_error_prefix(err, "config.json: .linux.sysctl[\"%s\"]", l->sysctl.keys[i]);

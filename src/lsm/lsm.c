@@ -9,7 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "linux/procfs.h"
+#include "util/procfs.h"
 #include "lsm/lsm.h"
 #include "lsm/lsm_internal.h"
 
@@ -62,7 +62,7 @@ int lsm_check(const oci_config *c, rt_error *err) {
 }
 
 /* Write an exec attribute of this thread through rt's private procfs
- * (linux/procfs.h, CVE-2025-52881): 1 when done, 0 when there is none (the
+ * (util/procfs.h, CVE-2025-52881): 1 when done, 0 when there is none (the
  * library then writes it by its /proc path), -1 on error. */
 static int write_exec_attr(const char *rel, const char *fallback_rel, const char *data,
                            size_t len, const char *field, rt_error *err) {

@@ -1,5 +1,5 @@
 # Security: seccomp (libseccomp) and the LSMs (libselinux, libapparmor);
-# their entry point for the init is src/security.c (src/local.mk).
+# their entry point for the init is src/linux/security.c (src/local.mk).
 libocirt_a_SOURCES += \
 	src/seccomp/seccomp.h src/seccomp/seccomp_internal.h \
 	src/seccomp/names.c src/seccomp/filter.c src/seccomp/notify.c \

@@ -284,7 +284,7 @@ exe_attack_wait() {
 # the bind can be of another procfs file. rt writes through a private proc
 # instance of its own (fsopen/fsmount, attached nowhere, so nothing can be
 # mounted over anything in it; openat2 with RESOLVE_NO_XDEV), see
-# src/linux/procfs.h: the write reaches the real sysctl whatever the
+# src/util/procfs.h: the write reaches the real sysctl whatever the
 # container mounted.
 #
 # Here a config mount binds a host file over /proc/sys/kernel/domainname and

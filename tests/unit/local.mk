@@ -73,8 +73,8 @@ tests_seccomp_listener_rt_seccomp_listener_SOURCES = tests/seccomp-listener/list
 tests_seccomp_listener_rt_seccomp_listener_LDADD = $(SECCOMP_LIBS) $(YAJL_LIBS)
 
 security_test_util = src/util/error.c src/util/log.c src/util/json.c src/util/dl.c \
-	src/linux/procfs.c
-security_test_module = src/security.c src/seccomp/names.c src/seccomp/filter.c \
+	src/util/procfs.c
+security_test_module = src/linux/security.c src/seccomp/names.c src/seccomp/filter.c \
 	src/seccomp/notify.c src/seccomp/cache.c src/lsm/lsm.c src/lsm/selinux.c \
 	src/lsm/apparmor.c
 

@@ -7,7 +7,7 @@
 
 #include "lsm/lsm.h"
 #include "lsm/lsm_internal.h"
-#include "security.h"
+#include "linux/security.h"
 #include "tap.h"
 
 static oci_config *config(const char *selinux, const char *apparmor, const char *mount_label) {

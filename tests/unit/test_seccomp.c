@@ -29,7 +29,7 @@
 
 #include "seccomp/seccomp.h"
 #include "seccomp_profile.h"
-#include "security.h"
+#include "linux/security.h"
 #include "tap.h"
 #include "util/cleanup.h"
 

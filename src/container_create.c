@@ -1,5 +1,6 @@
-/* rt: the container lifecycle of runtime.md, on the runtime's side. The
- * container's own side (between clone3 and execve) is linux/init.c. */
+/* rt: create and run, the container lifecycle of runtime.md on the
+ * runtime's side: the steps of a creation and the protocol with the init.
+ * The container's own side (between clone3 and execve) is linux/init.c. */
 #include "config.h"
 #include "container.h"
 #include "container_internal.h"
@@ -26,7 +27,7 @@
 #include <unistd.h>
 
 #include "forward.h"
-#include "hooks.h"
+#include "linux/hooks.h"
 #include "notify.h"
 #include "libocispec/oci_config.h"
 #include "linux/cgroup.h"
@@ -36,7 +37,7 @@
 #include "linux/process.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
-#include "security.h"
+#include "linux/security.h"
 #include "state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"

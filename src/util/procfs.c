@@ -1,5 +1,5 @@
 #include "config.h"
-#include "linux/procfs.h"
+#include "util/procfs.h"
 
 #include <errno.h>
 #include <fcntl.h>

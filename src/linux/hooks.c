@@ -1,5 +1,5 @@
 #include "config.h"
-#include "hooks.h"
+#include "linux/hooks.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * filter of a container process, at the points of the init's sequence
  * where they must happen (see security.h). */
 #include "config.h"
-#include "security.h"
+#include "linux/security.h"
 
 #include <errno.h>
 #include <stdbool.h>
