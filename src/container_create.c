@@ -236,26 +236,14 @@ static int prepare_state_dir(struct creation *cr, rt_error *err) {
 static int wait_mounts_done(struct creation *cr, rt_error *err) {
   for (;;) {
     char *payload = NULL;
-    int t = sync_recv(cr->sync_fd, &payload, NULL, NULL, err);
+    int t = sync_wait(cr->sync_fd, SYNC_AT_RT_MOUNTS, &payload, NULL, err);
     if (t < 0)
       return -1;
     if (t == SYNC_MOUNTS_DONE) {
       free(payload);
       return 0;
     }
-    if (t == 0) {
-      free(payload);
-      return rt_error_set(err, 0, "the container's init exited during set-up");
-    }
-    if (t == SYNC_ERROR) {
-      rt_error_set(err, 0, "%s", payload ? payload : "container init failed");
-      free(payload);
-      return -1;
-    }
-    if (t != SYNC_IDMAP_REQ) {
-      free(payload);
-      return rt_error_set(err, 0, "sync: unexpected message %d from the init", t);
-    }
+    /* SYNC_IDMAP_REQ: the index of an idmapped mount */
     char *end = NULL;
     unsigned long i = payload ? strtoul(payload, &end, 10) : 0;
     bool bad = !payload || end == payload || i >= cr->config->n_mounts || !cr->idmap_fds ||
@@ -272,7 +260,6 @@ static int wait_mounts_done(struct creation *cr, rt_error *err) {
       return -1;
   }
 }
-
 
 static int run_creation_steps(struct creation *cr, rt_error *err) {
   const oci_config *c = cr->config;
@@ -322,38 +309,24 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
   memcpy(both + l1 + 1, created, l2 + 1);
   if (sync_send(cr->sync_fd, SYNC_HOOKS_DONE, both, l1 + l2 + 2, -1, err) < 0)
     return -1;
+  /* The pty master (process.terminal), then READY. */
   for (;;) {
-    char *payload = NULL;
     int fd = -1;
-    int t = sync_recv(cr->sync_fd, &payload, NULL, &fd, err);
+    int t = sync_wait(cr->sync_fd, SYNC_AT_RT_READY, NULL, &fd, err);
     if (t < 0)
       return -1;
-    if (t == 0)
-      return rt_error_set(err, 0, "the container's init exited during set-up");
-    if (t == SYNC_ERROR) {
-      rt_error_set(err, 0, "%s", payload ? payload : "container init failed");
-      free(payload);
-      return -1;
-    }
-    free(payload);
-    if (t == SYNC_PTY) {
-      if (fd < 0)
-        return rt_error_set(err, EPROTO, "sync: pty message without an fd");
-      if (cr->o->console_socket) {
-        int r = term_send_to_socket(cr->o->console_socket, fd, err);
-        close(fd);
-        if (r < 0)
-          return -1;
-      } else {
-        cr->master = fd;
-      }
-      continue;
-    }
-    if (fd >= 0)
-      close(fd);
     if (t == SYNC_READY)
       return 0;
-    return rt_error_set(err, EPROTO, "sync: unexpected message %d", t);
+    if (fd < 0)
+      return rt_error_set(err, EPROTO, "sync: pty message without an fd");
+    if (cr->o->console_socket) {
+      int r = term_send_to_socket(cr->o->console_socket, fd, err);
+      close(fd);
+      if (r < 0)
+        return -1;
+    } else {
+      cr->master = fd;
+    }
   }
 }
 
@@ -372,15 +345,7 @@ static int write_pid_file(const char *path, pid_t pid, rt_error *err) {
 
 /* After the init has execve'd: its end of the sync channel closes on exec. */
 static int wait_exec(struct creation *cr, rt_error *err) {
-  char *payload = NULL;
-  int t = sync_recv(cr->sync_fd, &payload, NULL, NULL, err);
-  if (t == SYNC_ERROR) {
-    rt_error_set(err, 0, "%s", payload ? payload : "exec failed");
-    free(payload);
-    return -1;
-  }
-  free(payload);
-  return t < 0 ? -1 : 0;
+  return sync_wait(cr->sync_fd, SYNC_AT_RT_EXECVE, NULL, NULL, err) < 0 ? -1 : 0;
 }
 
 

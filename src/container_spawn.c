@@ -246,7 +246,7 @@ static long clone_init_joined(struct creation *cr, struct clone_args *args, stru
   close(hs[1]);
   char *payload = NULL;
   int fd = -1;
-  int t = sync_recv(hs[0], &payload, NULL, &fd, err);
+  int t = sync_wait(hs[0], SYNC_AT_RT_HELPER, &payload, &fd, err);
   close(hs[0]);
   while (waitpid((pid_t)hp, NULL, 0) < 0 && errno == EINTR)
     ;
@@ -265,10 +265,8 @@ static long clone_init_joined(struct creation *cr, struct clone_args *args, stru
       *(int *)(uintptr_t)args->pidfd = -1;
       pid = -1;
     }
-  } else if (t == SYNC_ERROR) {
-    rt_error_set(err, 0, "%s", payload ? payload : "joining the namespaces failed");
-  } else if (t >= 0) {
-    rt_error_set(err, 0, "the helper that joins the namespaces exited");
+  } else if (t == SYNC_READY) {
+    rt_error_set(err, EPROTO, "sync: the helper that joins the namespaces sent no pidfd");
   }
   free(payload);
   return pid;

@@ -25,6 +25,7 @@
 #include "linux/namespaces.h"
 #include "linux/process.h"
 #include "util/procfs.h"
+#include "linux/init.h"
 #include "linux/sync.h"
 #include "linux/terminal.h"
 #include "linux/security.h"
@@ -224,12 +225,7 @@ static _Noreturn void exec_fail(struct exec_child *x, rt_error *err) {
 static _Noreturn void exec_child_main(struct exec_child *x) {
   rt_error err = {0};
   const oci_process *p = x->p;
-  sigset_t none;
-  sigemptyset(&none);
-  for (int s = 1; s < NSIG; s++)
-    signal(s, SIG_DFL);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  init_child_reset(false);
   /* The container's v1 cgroups, entered by ourselves (one thread, no
    * global lock; see cgroup.h); the cgroup2 one was clone3's. */
   if (x->cgroup && cgroup_attach_self(x->cgroup, &err) < 0)
@@ -256,22 +252,15 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
    * lock, then lets us go on. */
   if (sync_send(x->sync_fd, SYNC_READY, NULL, 0, -1, &err) < 0)
     _exit(1);
-  char *payload = NULL;
-  int t = sync_recv(x->sync_fd, &payload, NULL, NULL, &err);
-  free(payload);
-  if (t != SYNC_GO)
-    _exit(1);
-  if (p->terminal) {
-    int master = term_setup_in_container(p->has_console_size, p->console_height,
-                                         p->console_width, false, &err);
-    if (master < 0)
-      exec_fail(x, &err);
-    if (sync_send(x->sync_fd, SYNC_PTY, NULL, 0, master, &err) < 0)
-      exec_fail(x, &err);
-    close(master);
+  if (sync_wait(x->sync_fd, SYNC_AT_EXEC_GO, NULL, NULL, &err) < 0) {
+    if (sync_peer_gone(&err))
+      _exit(1);
+    exec_fail(x, &err);
   }
-  if (proc_apply_oom_score_adj(p, &err) < 0 || proc_apply_rlimits(p, &err) < 0 ||
-      proc_apply_scheduler(p, &err) < 0 || proc_apply_io_priority(p, &err) < 0)
+  /* The init's order: the process attributes, then the terminal. */
+  if (proc_apply_attributes(x->config, p, false, &err) < 0)
+    exec_fail(x, &err);
+  if (p->terminal && init_child_pty(x->sync_fd, p, false, &err) < 0)
     exec_fail(x, &err);
   if (fs_chdir_in_root(p->cwd && *p->cwd ? p->cwd : "/", &err) < 0) {
     rt_error_prefix(&err, "exec: process.cwd");
@@ -288,46 +277,26 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
 
 /* The child's SYNC_READY: it is in the container's namespaces and cgroup. */
 static int wait_child_joined(int sync_fd, rt_error *err) {
-  char *payload = NULL;
-  int t = sync_recv(sync_fd, &payload, NULL, NULL, err);
-  if (t == SYNC_ERROR)
-    rt_error_set(err, 0, "%s", payload ? payload : "exec failed");
-  else if (t == 0)
-    rt_error_set(err, 0, "the exec process exited before entering the container");
-  else if (t > 0 && t != SYNC_READY)
-    rt_error_set(err, EPROTO, "sync: unexpected message %d from the exec process", t);
-  free(payload);
-  return t == SYNC_READY ? 0 : -1;
+  return sync_wait(sync_fd, SYNC_AT_RT_JOINED, NULL, NULL, err) < 0 ? -1 : 0;
 }
 
 /* Wait for the child to exec (its end of the channel closes), passing on
  * the pty master when it sends one. */
 static int wait_child_exec(int sync_fd, const struct rt_exec_opts *o, int *master, rt_error *err) {
   for (;;) {
-    char *payload = NULL;
     int fd = -1;
-    int t = sync_recv(sync_fd, &payload, NULL, &fd, err);
-    if (t < 0)
-      return -1;
-    if (t == 0)
-      return 0;
-    if (t == SYNC_ERROR) {
-      rt_error_set(err, 0, "%s", payload ? payload : "exec failed");
-      free(payload);
-      return -1;
-    }
-    free(payload);
-    if (t == SYNC_PTY && fd >= 0) {
-      if (o->console_socket) {
-        int r = term_send_to_socket(o->console_socket, fd, err);
-        close(fd);
-        if (r < 0)
-          return -1;
-      } else {
-        *master = fd;
-      }
-    } else if (fd >= 0) {
+    int t = sync_wait(sync_fd, SYNC_AT_RT_EXEC, NULL, &fd, err);
+    if (t <= 0)
+      return t;
+    if (fd < 0)
+      continue;
+    if (o->console_socket) {
+      int r = term_send_to_socket(o->console_socket, fd, err);
       close(fd);
+      if (r < 0)
+        return -1;
+    } else {
+      *master = fd;
     }
   }
 }
@@ -504,7 +473,9 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
    * runs, or while, with --ignore-paused, it waits frozen for a resume
    * (which held on to the lock would wait for us: a deadlock). */
   flock(ex.dirfd, LOCK_UN);
-  if (sync_send(sv[0], SYNC_GO, NULL, 0, -1, err) < 0 || wait_child_exec(sv[0], o, &master, err) < 0)
+  /* Frozen (--ignore-paused): GO goes first, READY comes once thawed. */
+  if (sync_send(sv[0], SYNC_GO, NULL, 0, -1, err) < 0 ||
+      (frozen && wait_child_joined(sv[0], err) < 0) || wait_child_exec(sv[0], o, &master, err) < 0)
     goto kill_child;
   if (o->pid_file) {
     _cleanup_free_ char *abs = fs_abspath(o->pid_file);

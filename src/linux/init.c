@@ -52,11 +52,15 @@ static _Noreturn void init_fail(struct init_ctx *ctx, rt_error *err) {
   _exit(1);
 }
 
-/* Wait for rt's next message; rt gone (EOF) means the create was abandoned. */
-static int init_wait(struct init_ctx *ctx, char **payload, rt_error *err) {
-  int t = sync_recv(ctx->sync_fd, payload, NULL, NULL, err);
-  if (t <= 0)
+/* Wait for rt's next message at point `at` (linux/sync.h); rt gone (the end
+ * of the channel) means the create was abandoned: exit without a word. */
+static int init_wait(struct init_ctx *ctx, enum sync_at at, char **payload) {
+  rt_error err = {0};
+  int t = sync_wait(ctx->sync_fd, at, payload, NULL, &err);
+  if (t < 0 && sync_peer_gone(&err))
     _exit(1);
+  if (t < 0)
+    init_fail(ctx, &err);
   return t;
 }
 
@@ -67,25 +71,37 @@ static int run_container_hooks(struct init_ctx *ctx, const oci_hook_list *list, 
   return hooks_run(list, kind, state ? state : "{}", err);
 }
 
-_Noreturn void container_init(struct init_ctx *ctx) {
-  rt_error err = {0};
-  const oci_config *c = ctx->config;
-  const oci_process *p = c->process;
-
-  /* Signals rt blocked for forwarding; handlers are not ours. */
+void init_child_reset(bool dumpable) {
   sigset_t none;
   sigemptyset(&none);
   for (int s = 1; s < NSIG; s++)
     signal(s, SIG_DFL);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  /* Until exec nobody in the container may ptrace us or open /proc/self/exe
-   * (rt's binary on the host: CVE-2019-5736). One exception: an
-   * unprivileged rt (rootless) can write the id maps of a new user namespace
-   * only while /proc/PID/uid_map is its own, that is while we are dumpable;
-   * nothing else runs in the container yet, and we stop being dumpable as
-   * soon as the maps are written. */
+  prctl(PR_SET_DUMPABLE, dumpable ? 1 : 0, 0, 0, 0);
+}
+
+int init_child_pty(int sync_fd, const oci_process *p, bool new_session, rt_error *err) {
+  int master = term_setup_in_container(p->has_console_size, p->console_height, p->console_width,
+                                       new_session, err);
+  if (master < 0)
+    return -1;
+  int r = sync_send(sync_fd, SYNC_PTY, NULL, 0, master, err);
+  close(master);
+  return r;
+}
+
+_Noreturn void container_init(struct init_ctx *ctx) {
+  rt_error err = {0};
+  const oci_config *c = ctx->config;
+  const oci_process *p = c->process;
+
+  /* Until exec nobody in the container may ptrace us or open /proc/self/exe.
+   * One exception: an unprivileged rt (rootless) can write the id maps of
+   * a new user namespace only while /proc/PID/uid_map is its own, that is
+   * while we are dumpable; nothing else runs in the container yet, and we
+   * stop being dumpable as soon as the maps are written. */
   bool dumpable_for_maps = ctx->new_userns && geteuid() != 0;
-  prctl(PR_SET_DUMPABLE, dumpable_for_maps ? 1 : 0, 0, 0, 0);
+  init_child_reset(dumpable_for_maps);
   /* First, while we are one thread and rt's files are in reach: the v1
    * hierarchies of our cgroup (clone3 put us in the cgroup2 one). */
   if (ctx->cgroup && cgroup_attach_self(ctx->cgroup, &err) < 0)
@@ -96,8 +112,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
    * process" (config.md): only rt exec applies it. */
 
   /* rt writes the id maps (and, later, joins cgroups) then lets us go on. */
-  if (init_wait(ctx, NULL, &err) != SYNC_USERMAP_DONE)
-    init_fail(ctx, &(rt_error){.msg = "sync: unexpected message"});
+  init_wait(ctx, SYNC_AT_INIT_USERMAP, NULL);
   if (dumpable_for_maps)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   /* Namespaces given by path: joined here, or already by the process that
@@ -157,8 +172,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
   if (sync_send(ctx->sync_fd, SYNC_MOUNTS_DONE, NULL, 0, -1, &err) < 0)
     _exit(1);
   char *states = NULL;
-  if (init_wait(ctx, &states, &err) != SYNC_HOOKS_DONE)
-    init_fail(ctx, &(rt_error){.msg = "sync: unexpected message"});
+  init_wait(ctx, SYNC_AT_INIT_HOOKS, &states);
   const char *state_creating = states;
   const char *state_created = states ? states + strlen(states) + 1 : NULL;
 
@@ -195,19 +209,12 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     rt_error_set(&err, 0, "config.json: .process: missing; nothing to start");
     init_fail(ctx, &err);
   }
-  if (proc_apply_oom_score_adj(p, &err) < 0 || proc_apply_rlimits(p, &err) < 0 ||
-      proc_apply_personality(c->linux_, &err) < 0 || proc_apply_scheduler(p, &err) < 0 ||
-      proc_apply_io_priority(p, &err) < 0 || proc_apply_memory_policy(c->linux_, &err) < 0)
+  if (proc_apply_attributes(c, p, true, &err) < 0)
     init_fail(ctx, &err);
 
   if (p->terminal) {
-    int master = term_setup_in_container(p->has_console_size, p->console_height,
-                                         p->console_width, true, &err);
-    if (master < 0)
+    if (init_child_pty(ctx->sync_fd, p, true, &err) < 0)
       init_fail(ctx, &err);
-    if (sync_send(ctx->sync_fd, SYNC_PTY, NULL, 0, master, &err) < 0)
-      init_fail(ctx, &err);
-    close(master);
   } else if (setsid() < 0) {
     rt_error_set(&err, errno, "setsid");
     init_fail(ctx, &err);
@@ -230,8 +237,7 @@ _Noreturn void container_init(struct init_ctx *ctx) {
    * rt run's go lets us continue. */
   if (sync_send(ctx->sync_fd, SYNC_READY, NULL, 0, -1, &err) < 0)
     _exit(1);
-  int how = init_wait(ctx, NULL, &err);
-  if (how == SYNC_WAIT_FIFO) {
+  if (init_wait(ctx, SYNC_AT_INIT_GO, NULL) == SYNC_WAIT_FIFO) {
     int fifo = openat(ctx->state_dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
     if (fifo < 0) {
       dprintf(STDERR_FILENO, "rt: open exec.fifo: %s\n", strerror(errno));
@@ -242,8 +248,6 @@ _Noreturn void container_init(struct init_ctx *ctx) {
     /* Kept open (close-on-exec) until the execve: start learns from it how
      * the startContainer hooks and the execve went. */
     start_report_fd = fifo;
-  } else if (how != SYNC_GO) {
-    _exit(1);
   }
   close(ctx->state_dirfd);
 

@@ -32,3 +32,13 @@ struct init_ctx {
 
 /* Runs in the child; never returns. */
 _Noreturn void container_init(struct init_ctx *ctx);
+
+/* Shared by the init and an exec child (exec.c), so that both start the
+ * same way. First steps of a process rt cloned: every signal back to its
+ * default and none blocked (rt blocks some for forwarding), and not
+ * dumpable (nobody in the container may ptrace it or open /proc/PID/exe,
+ * rt's binary: CVE-2019-5736) unless `dumpable` (rootless id maps). */
+void init_child_reset(bool dumpable);
+/* process.terminal: a pty made in the container (as its controlling
+ * terminal; new_session: setsid first, the init), its master sent to rt. */
+int init_child_pty(int sync_fd, const oci_process *p, bool new_session, rt_error *err);

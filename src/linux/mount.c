@@ -261,11 +261,10 @@ static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
     int n = snprintf(idx, sizeof idx, "%zu", index);
     if (sync_send(ctx->sync_fd, SYNC_IDMAP_REQ, idx, (size_t)n + 1, -1, err) < 0)
       return -1;
-    char *payload = NULL;
-    int t = sync_recv(ctx->sync_fd, &payload, NULL, &tree, err);
-    free(payload);
-    if (t != SYNC_IDMAP_FD || tree < 0)
-      _exit(1); /* rt reports its own error */
+    if (sync_wait(ctx->sync_fd, SYNC_AT_INIT_IDMAP, NULL, &tree, err) < 0)
+      return rt_error_prefix(err, "%s: idmapped tree of %s", field, src);
+    if (tree < 0)
+      return rt_error_set(err, EPROTO, "%s: sync: no idmapped tree of %s from rt", field, src);
   } else {
     unsigned int ot_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
     if (o->flags & MS_REC)

@@ -480,3 +480,15 @@ int proc_chdir(const oci_process *p, rt_error *err) {
     return rt_error_prefix(err, "config.json: .process.cwd");
   return 0;
 }
+
+int proc_apply_attributes(const oci_config *c, const oci_process *p, bool init, rt_error *err) {
+  if (proc_apply_oom_score_adj(p, err) < 0 || proc_apply_rlimits(p, err) < 0)
+    return -1;
+  if (init && proc_apply_personality(c->linux_, err) < 0)
+    return -1;
+  if (proc_apply_scheduler(p, err) < 0 || proc_apply_io_priority(p, err) < 0)
+    return -1;
+  if (init && proc_apply_memory_policy(c->linux_, err) < 0)
+    return -1;
+  return 0;
+}

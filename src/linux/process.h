@@ -33,3 +33,9 @@ int proc_apply_user(const oci_process *p, bool userns_deny_setgroups, rt_error *
  * then drops it, after the filter is loaded. */
 int proc_apply_caps(const oci_process *p, int stage, rt_error *err);
 int proc_chdir(const oci_process *p, rt_error *err);
+
+/* The process attributes of config.md, in one order for the init and for an
+ * exec child: oomScoreAdj, rlimits, (init: personality), scheduler,
+ * ioPriority, (init: memory policy). personality and the memory policy are
+ * the container's, set once by its init and inherited by what it forks. */
+int proc_apply_attributes(const oci_config *c, const oci_process *p, bool init, rt_error *err);

@@ -175,27 +175,74 @@ int sync_recv(int sock, char **data, size_t *len, int *fd, rt_error *err) {
   return (int)first.type;
 }
 
-int sync_expect(int sock, enum sync_type type, char **data, size_t *len, rt_error *err) {
+#define M(t) (1u << (t))
+#define M_EOF 1u /* bit 0: the end of the channel */
+
+static const struct {
+  const char *peer; /* who sends at this point */
+  unsigned allowed;
+} sync_table[] = {
+    [SYNC_AT_INIT_USERMAP] = {"rt", M(SYNC_USERMAP_DONE)},
+    [SYNC_AT_RT_MOUNTS] = {"the container's init", M(SYNC_IDMAP_REQ) | M(SYNC_MOUNTS_DONE)},
+    [SYNC_AT_INIT_IDMAP] = {"rt", M(SYNC_IDMAP_FD)},
+    [SYNC_AT_INIT_HOOKS] = {"rt", M(SYNC_HOOKS_DONE)},
+    [SYNC_AT_RT_READY] = {"the container's init", M(SYNC_PTY) | M(SYNC_READY)},
+    [SYNC_AT_INIT_GO] = {"rt", M(SYNC_WAIT_FIFO) | M(SYNC_GO)},
+    [SYNC_AT_RT_EXECVE] = {"the container's init", M_EOF},
+    [SYNC_AT_RT_HELPER] = {"the helper that joins the namespaces", M(SYNC_READY)},
+    [SYNC_AT_RT_JOINED] = {"the exec process", M(SYNC_READY)},
+    [SYNC_AT_EXEC_GO] = {"rt", M(SYNC_GO)},
+    [SYNC_AT_RT_EXEC] = {"the exec process", M(SYNC_PTY) | M_EOF},
+};
+
+const char *sync_type_name(int type) {
+  static const char *const names[] = {
+      [SYNC_USERMAP_DONE] = "USERMAP_DONE", [SYNC_MOUNTS_DONE] = "MOUNTS_DONE",
+      [SYNC_HOOKS_DONE] = "HOOKS_DONE",     [SYNC_PTY] = "PTY",
+      [SYNC_READY] = "READY",               [SYNC_ERROR] = "ERROR",
+      [SYNC_GO] = "GO",                     [SYNC_WAIT_FIFO] = "WAIT_FIFO",
+      [SYNC_IDMAP_REQ] = "IDMAP_REQ",       [SYNC_IDMAP_FD] = "IDMAP_FD",
+  };
+  if (type > 0 && (size_t)type < sizeof names / sizeof names[0] && names[type])
+    return names[type];
+  return "an unknown message";
+}
+
+/* The message of a peer that went away, recognised by sync_peer_gone. */
+#define PEER_GONE " exited during set-up"
+
+int sync_wait(int sock, enum sync_at at, char **data, int *fd, rt_error *err) {
   char *payload = NULL;
-  int t = sync_recv(sock, &payload, len, NULL, err);
+  int got_fd = -1;
+  if (data)
+    *data = NULL;
+  if (fd)
+    *fd = -1;
+  int t = sync_recv(sock, &payload, NULL, &got_fd, err);
   if (t < 0)
     return t;
-  if (t == 0) {
+  unsigned allowed = sync_table[at].allowed;
+  const char *peer = sync_table[at].peer;
+  int r = t;
+  if (t == 0 && !(allowed & M_EOF))
+    r = rt_error_set(err, 0, "%s" PEER_GONE, peer);
+  else if (t == SYNC_ERROR)
+    r = rt_error_set(err, 0, "%s", payload && *payload ? payload : "the container's set-up failed");
+  else if (t > 0 && ((unsigned)t >= 32 || !(allowed & M(t))))
+    r = rt_error_set(err, EPROTO, "sync: unexpected message %s (%d) from %s", sync_type_name(t),
+                     t, peer);
+  if (r <= 0 || !data)
     free(payload);
-    return rt_error_set(err, 0, "the container's init exited during set-up");
-  }
-  if (t == SYNC_ERROR) {
-    rt_error_set(err, 0, "%s", payload ? payload : "container init failed");
-    free(payload);
-    return -1;
-  }
-  if (t != (int)type) {
-    free(payload);
-    return rt_error_set(err, EPROTO, "sync: expected message %d, got %d", type, t);
-  }
-  if (data)
-    *data = payload;
   else
-    free(payload);
-  return t;
+    *data = payload;
+  if (r > 0 && fd)
+    *fd = got_fd;
+  else if (got_fd >= 0)
+    close(got_fd);
+  return r;
+}
+
+bool sync_peer_gone(const rt_error *err) {
+  size_t n = strlen(err->msg), k = strlen(PEER_GONE);
+  return n >= k && strcmp(err->msg + n - k, PEER_GONE) == 0;
 }
