@@ -413,14 +413,12 @@ void rt_state_free(rt_state *st) {
 int rt_proc_stat(pid_t pid, unsigned long long *start_time, char *state_letter) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  char buf[4096];
   _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -errno;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  if (n <= 0)
+  _cleanup_free_ char *buf = NULL;
+  if (fs_read_fd(fd, 4096, &buf, NULL) < 0 || !*buf)
     return -EIO;
-  buf[n] = '\0';
   /* comm may hold spaces and parentheses: fields start after the last ')'. */
   char *p = strrchr(buf, ')');
   if (!p || p[1] != ' ')

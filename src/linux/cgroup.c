@@ -150,14 +150,17 @@ static void unescape_octal(char *s) {
 
 /* Whether `name` is a controller of /proc/cgroups. */
 static bool known_controller(const char *name) {
-  _cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
-  if (!f)
+  _cleanup_free_ char *data = NULL;
+  rt_error e;
+  if (fs_read_file("/proc/cgroups", 1 << 16, &data, NULL, &e) < 0)
     return false;
-  char line[256];
-  while (fgets(line, sizeof line, f)) {
+  for (char *line = data, *next; *line; line = next) {
+    next = line + strcspn(line, "\n");
+    if (*next)
+      *next++ = '\0';
     if (line[0] == '#')
       continue;
-    line[strcspn(line, " \t\n")] = '\0';
+    line[strcspn(line, " \t")] = '\0';
     if (strcmp(line, name) == 0)
       return true;
   }

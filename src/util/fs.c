@@ -262,44 +262,45 @@ void fs_fd_path(int fd, char buf[static 64]) {
   snprintf(buf, 64, "/proc/thread-self/fd/%d", fd);
 }
 
-int fs_read_fileat(int dirfd, const char *path, size_t max, char **out, size_t *len, rt_error *err) {
-  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return rt_error_set(err, errno, "open %s", path);
+int fs_read_fd(int fd, size_t max, char **out, size_t *len) {
   size_t cap = 4096, n = 0;
-  char *buf = malloc(cap + 1);
+  _cleanup_free_ char *buf = malloc(cap + 1);
   if (!buf)
-    return rt_error_set(err, ENOMEM, "read %s", path);
+    return -ENOMEM;
   for (;;) {
     if (n == cap) {
-      if (cap >= max) {
-        free(buf);
-        return rt_error_set(err, EFBIG, "read %s", path);
-      }
+      if (cap >= max)
+        return -EFBIG;
       cap *= 2;
       char *nb = realloc(buf, cap + 1);
-      if (!nb) {
-        free(buf);
-        return rt_error_set(err, ENOMEM, "read %s", path);
-      }
+      if (!nb)
+        return -ENOMEM;
       buf = nb;
     }
     ssize_t r = read(fd, buf + n, cap - n);
     if (r < 0) {
       if (errno == EINTR)
         continue;
-      int e = errno;
-      free(buf);
-      return rt_error_set(err, e, "read %s", path);
+      return -errno;
     }
     if (r == 0)
       break;
     n += (size_t)r;
   }
   buf[n] = '\0';
-  *out = buf;
+  *out = TAKE_PTR(buf);
   if (len)
     *len = n;
+  return 0;
+}
+
+int fs_read_fileat(int dirfd, const char *path, size_t max, char **out, size_t *len, rt_error *err) {
+  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rt_error_set(err, errno, "open %s", path);
+  int r = fs_read_fd(fd, max, out, len);
+  if (r < 0)
+    return rt_error_set(err, -r, "read %s", path);
   return 0;
 }
 

@@ -37,7 +37,13 @@ void fs_close_from_except(int from, const int *keep, size_t n);
 /* "/proc/thread-self/fd/N": mount(2) and friends follow it to the fd's object. */
 void fs_fd_path(int fd, char buf[static 64]);
 
-/* Read a whole small file (at most max bytes); returns a malloc'd NUL-terminated buffer. */
+/* Read a whole small file into a malloc'd NUL-terminated buffer (*len, when
+ * not NULL, is its length without the NUL). The buffer starts at 4 KiB and
+ * doubles; EFBIG once it is full and at least `max` bytes large, so a file
+ * is read when it is shorter than max (or than 4 KiB when max is smaller).
+ * fs_read_fd reads an open fd from its offset to EOF and returns -errno,
+ * without a message; the others open path (relative to dirfd) and fill err. */
+int fs_read_fd(int fd, size_t max, char **out, size_t *len);
 int fs_read_file(const char *path, size_t max, char **out, size_t *len, rt_error *err);
 int fs_read_fileat(int dirfd, const char *path, size_t max, char **out, size_t *len, rt_error *err);
 /* Write `data` to an existing file (O_WRONLY|O_TRUNC not used: procfs/sysfs style). */
