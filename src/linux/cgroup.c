@@ -23,6 +23,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/mountinfo.h"
 
 static int v2_join_error(const char *dir, pid_t pid, rt_error *err);
 static bool hier_in_list(const char *ctrls, const char *list, size_t list_len);
@@ -133,21 +134,6 @@ void cg_layout_override(const struct cg_layout *l) {
   layout_override = l;
 }
 
-/* mountinfo escapes spaces and friends as \ooo. */
-static void unescape_octal(char *s) {
-  char *o = s;
-  for (char *p = s; *p; p++) {
-    if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' &&
-        p[3] <= '7') {
-      *o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-      p += 3;
-    } else {
-      *o++ = *p;
-    }
-  }
-  *o = '\0';
-}
-
 /* Whether `name` is a controller of /proc/cgroups. */
 static bool known_controller(const char *name) {
   _cleanup_free_ char *data = NULL;
@@ -198,29 +184,17 @@ static bool have_hier(const struct cg_layout *l, const char *ctrls) {
 }
 
 /* One mountinfo line: keep cgroup v1 hierarchies mounted at their root. */
-static void layout_add_mount(struct cg_layout *l, char *line) {
-  char *sep = strstr(line, " - ");
-  if (!sep)
+static void layout_add_mount(struct cg_layout *l, const struct rt_mountinfo *m) {
+  if (strcmp(m->fstype, "cgroup") != 0)
     return;
-  *sep = '\0';
-  char fstype[32], source[256], superopts[1024];
-  if (sscanf(sep + 3, "%31s %255s %1023s", fstype, source, superopts) != 3)
-    return;
-  char root[PATH_MAX], mnt[PATH_MAX];
-  if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2)
-    return;
-  unescape_octal(root);
-  unescape_octal(mnt);
-  if (strcmp(fstype, "cgroup") != 0)
-    return;
-  _cleanup_free_ char *ctrls = v1_controllers(superopts);
+  _cleanup_free_ char *ctrls = v1_controllers(m->super_options);
   if (!ctrls || have_hier(l, ctrls))
     return;
   struct cg_hier *n = realloc(l->v1, (l->n_v1 + 1) * sizeof *n);
   if (!n)
     return;
   l->v1 = n;
-  l->v1[l->n_v1].mnt = strdup(mnt);
+  l->v1[l->n_v1].mnt = strdup(m->mount_point);
   l->v1[l->n_v1].ctrls = TAKE_PTR(ctrls);
   if (l->v1[l->n_v1].mnt)
     l->n_v1++;
@@ -238,13 +212,12 @@ static int layout_detect(struct cg_layout *l, rt_error *err) {
     l->unified = strdup(CG_ROOT);
     return l->unified ? 0 : rt_error_set(err, ENOMEM, "cgroup layout");
   }
-  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-  if (!f)
-    return rt_error_set(err, errno, "open /proc/self/mountinfo");
-  _cleanup_free_ char *line = NULL;
-  size_t cap = 0;
-  while (getline(&line, &cap, f) > 0)
-    layout_add_mount(l, line);
+  _cleanup_free_ char *info = NULL;
+  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
+    return -1;
+  struct rt_mountinfo m;
+  for (char *c = info; rt_mountinfo_next(&c, &m) > 0;)
+    layout_add_mount(l, &m);
   if (l->n_v1 == 0)
     return rt_error_set(err, ENOENT, "no cgroup file system is mounted under %s", CG_ROOT);
   if (is_cgroup2(CG_ROOT "/unified")) {
