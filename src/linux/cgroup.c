@@ -115,6 +115,21 @@ int cg_writef(const struct cg_ctx *x, const char *dir, const char *file, const c
   return cg_write(x, dir, file, buf, field);
 }
 
+int cg_write_rdma(const struct cg_ctx *x, const char *dir, const oci_resources *r) {
+  for (size_t i = 0; i < r->n_rdma; i++) {
+    const oci_rdma *d = &r->rdma[i];
+    char field[128], handles[32] = "", objects[32] = "";
+    snprintf(field, sizeof field, "rdma.%s", d->device);
+    if (d->has_hca_handles)
+      snprintf(handles, sizeof handles, " hca_handle=%u", d->hca_handles);
+    if (d->has_hca_objects)
+      snprintf(objects, sizeof objects, " hca_object=%u", d->hca_objects);
+    if (cg_writef(x, dir, "rdma.max", field, "%s%s%s", d->device, handles, objects) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 int cg_fail(const struct cg_ctx *x, int errnum, const char *field, const char *fmt, ...) {
   char buf[1024];
   va_list ap;
