@@ -6,3 +6,4 @@ librt_a_SOURCES += \
 librt_a_SOURCES += src/util/fs.c src/util/fs.h
 librt_a_SOURCES += src/util/dl.c src/util/dl.h
 librt_a_SOURCES += src/util/mountinfo.c src/util/mountinfo.h
+librt_a_SOURCES += src/util/time.h
