@@ -31,3 +31,11 @@ tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
 tests_fuzz_fuzz_config_LDFLAGS = $(fuzz_flags)
 tests_fuzz_fuzz_config_LDADD = $(YAJL_LIBS)
 endif
+
+# src/util without root: the mountinfo parser, the atomic writer, the file
+# reader, the RFC 3339 formatter and the error messages. It links the util
+# sources it tests directly, as security.mk does.
+check_PROGRAMS += tests/unit/test_util
+TESTS += tests/unit/test_util
+tests_unit_test_util_SOURCES = tests/unit/test_util.c tests/unit/tap.h \
+	src/util/error.c src/util/fs.c src/util/mountinfo.c
