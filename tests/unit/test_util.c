@@ -279,43 +279,31 @@ static void test_errors(void) {
   check(rt_error_set(&err, 0, "plain") == -1 && err.errnum == 0, "error: errnum 0 returns -1");
   is_str(err.msg, "plain", "error: no strerror without errnum");
 
-  /* quoted values: cut to 128 and "..." when longer than 131 */
-  memset(big, 'a', 200);
-  big[200] = '\0';
-  rt_error_set(&err, 0, "x \"%s\" y", big);
-  snprintf(want, sizeof want, "x \"%.128s...\" y", big);
-  is_str(err.msg, want, "error: a quoted value of 200 is cut to 128");
-  big[131] = '\0';
-  rt_error_set(&err, 0, "\"%s\"", big);
-  snprintf(want, sizeof want, "\"%s\"", big);
-  is_str(err.msg, want, "error: a quoted value of 131 stays whole");
-  big[131] = 'a';
-  big[132] = '\0';
-  rt_error_set(&err, 0, "\"%s\"", big);
-  snprintf(want, sizeof want, "\"%.128s...\"", big);
-  is_str(err.msg, want, "error: a quoted value of 132 is cut");
-  big[132] = 'a';
-  rt_error_set(&err, 0, "open \"%s", big);
-  snprintf(want, sizeof want, "open \"%.128s...", big);
-  is_str(err.msg, want, "error: an unterminated quote is cut too");
-
-  /* digit runs: cut to 40 and "..." when longer than 43 */
-  memset(big, '7', 44);
-  big[44] = '\0';
-  rt_error_set(&err, 0, "uid %s!", big);
-  snprintf(want, sizeof want, "uid %.40s...!", big);
-  is_str(err.msg, want, "error: 44 digits are cut to 40");
-  big[43] = '\0';
-  rt_error_set(&err, 0, "uid %s!", big);
-  snprintf(want, sizeof want, "uid %s!", big);
-  is_str(err.msg, want, "error: 43 digits stay whole");
-
-  /* a huge value first: what follows it survives the cut */
-  memset(big, 'h', 4999);
-  big[4999] = '\0';
-  rt_error_set(&err, EINVAL, "hostname \"%s\" is too long", big);
-  snprintf(want, sizeof want, "hostname \"%.128s...\" is too long: %s", big, strerror(EINVAL));
-  is_str(err.msg, want, "error: the text after a huge quoted value survives");
+  /* quoted values are cut to 128 and "..." when longer than 131, digit runs
+   * to 40 when longer than 43; what follows a huge value survives */
+  static const struct {
+    int errnum;
+    char c;
+    size_t n;
+    const char *fmt, *want, *name;
+  } cuts[] = {
+      {0, 'a', 200, "x \"%s\" y", "x \"%.128s...\" y", "a quoted value of 200 is cut to 128"},
+      {0, 'a', 131, "\"%s\"", "\"%s\"", "a quoted value of 131 stays whole"},
+      {0, 'a', 132, "\"%s\"", "\"%.128s...\"", "a quoted value of 132 is cut"},
+      {0, 'a', 133, "open \"%s", "open \"%.128s...", "an unterminated quote is cut too"},
+      {0, '7', 44, "uid %s!", "uid %.40s...!", "44 digits are cut to 40"},
+      {0, '7', 43, "uid %s!", "uid %s!", "43 digits stay whole"},
+      {EINVAL, 'h', 4999, "hostname \"%s\" is too long",
+       "hostname \"%.128s...\" is too long: Invalid argument",
+       "the text after a huge quoted value survives"},
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(cuts); i++) {
+    memset(big, cuts[i].c, cuts[i].n);
+    big[cuts[i].n] = '\0';
+    rt_error_set(&err, cuts[i].errnum, cuts[i].fmt, big);
+    snprintf(want, sizeof want, cuts[i].want, big);
+    is_str(err.msg, want, "error: %s", cuts[i].name);
+  }
 
   /* prefixes */
   rt_error_set(&err, EPERM, "mount /proc");
