@@ -42,16 +42,8 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/time.h"
 
-
-static void now_rfc3339(char *buf, size_t len) {
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
-}
 
 char *container_state_json(const rt_state *st, enum rt_status s) {
   return rt_state_to_json(st, s, false);
@@ -202,8 +194,8 @@ static int prepare_state_dir(struct creation *cr, rt_error *err) {
       return -1;
     }
   }
-  char created[64];
-  now_rfc3339(created, sizeof created);
+  char created[RT_RFC3339_MAX];
+  rt_time_now_rfc3339(created, sizeof created);
   cr->st.id = (char *)cr->o->id;
   cr->st.bundle = cr->bundle;
   cr->st.rootfs = cr->rootfs;

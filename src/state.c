@@ -289,46 +289,6 @@ static char *gen_finish(yajl_gen g) {
   return out;
 }
 
-/* Write dirfd/name so that a reader sees the old or the new content, never a
- * mix: a temporary file in the same directory, renamed over name. */
-static int write_atomic_at(int dirfd, const char *name, const char *data, size_t len,
-                           rt_error *err) {
-  char tmp[NAME_MAX + 1];
-  static unsigned counter;
-  int fd = -1;
-  for (int tries = 0; fd < 0 && tries < 100; tries++) {
-    snprintf(tmp, sizeof tmp, ".%s.%d.%u", name, (int)getpid(), counter++);
-    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 && errno != EEXIST)
-      return rt_error_set(err, errno, "create %s", tmp);
-  }
-  if (fd < 0)
-    return rt_error_set(err, EEXIST, "create a temporary file for %s", name);
-  size_t off = 0;
-  while (off < len) {
-    ssize_t w = write(fd, data + off, len - off);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      int e = w < 0 ? errno : EIO;
-      close(fd);
-      unlinkat(dirfd, tmp, 0);
-      return rt_error_set(err, e, "write %s", name);
-    }
-    off += (size_t)w;
-  }
-  /* No fsync: a state outlives no reboot (its processes do not), and on a
-   * disk-backed --root each fsync cost milliseconds per write, three of
-   * them per create (runc does not sync either). */
-  close(fd);
-  if (renameat(dirfd, tmp, dirfd, name) < 0) {
-    int e = errno;
-    unlinkat(dirfd, tmp, 0);
-    return rt_error_set(err, e, "rename %s to %s", tmp, name);
-  }
-  return 0;
-}
-
 int rt_state_write(int dirfd, const rt_state *st, rt_error *err) {
   yajl_gen g = yajl_gen_alloc(NULL);
   if (!g)
@@ -361,7 +321,7 @@ int rt_state_write(int dirfd, const rt_state *st, rt_error *err) {
   _cleanup_free_ char *text = gen_finish(g);
   if (!text)
     return rt_error_set(err, ENOMEM, "state.json");
-  return write_atomic_at(dirfd, "state.json", text, strlen(text), err);
+  return fs_write_file_atomicat(dirfd, "state.json", text, strlen(text), 0600, err);
 }
 
 static const char *tree_str(yajl_val root, const char *key) {
@@ -453,14 +413,12 @@ void rt_state_free(rt_state *st) {
 int rt_proc_stat(pid_t pid, unsigned long long *start_time, char *state_letter) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  char buf[4096];
   _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -errno;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  if (n <= 0)
+  _cleanup_free_ char *buf = NULL;
+  if (fs_read_fd(fd, 4096, &buf, NULL) < 0 || !*buf)
     return -EIO;
-  buf[n] = '\0';
   /* comm may hold spaces and parentheses: fields start after the last ')'. */
   char *p = strrchr(buf, ')');
   if (!p || p[1] != ' ')

@@ -23,6 +23,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/mountinfo.h"
 
 static int v2_join_error(const char *dir, pid_t pid, rt_error *err);
 static bool hier_in_list(const char *ctrls, const char *list, size_t list_len);
@@ -114,6 +115,21 @@ int cg_writef(const struct cg_ctx *x, const char *dir, const char *file, const c
   return cg_write(x, dir, file, buf, field);
 }
 
+int cg_write_rdma(const struct cg_ctx *x, const char *dir, const oci_resources *r) {
+  for (size_t i = 0; i < r->n_rdma; i++) {
+    const oci_rdma *d = &r->rdma[i];
+    char field[128], handles[32] = "", objects[32] = "";
+    snprintf(field, sizeof field, "rdma.%s", d->device);
+    if (d->has_hca_handles)
+      snprintf(handles, sizeof handles, " hca_handle=%u", d->hca_handles);
+    if (d->has_hca_objects)
+      snprintf(objects, sizeof objects, " hca_object=%u", d->hca_objects);
+    if (cg_writef(x, dir, "rdma.max", field, "%s%s%s", d->device, handles, objects) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 int cg_fail(const struct cg_ctx *x, int errnum, const char *field, const char *fmt, ...) {
   char buf[1024];
   va_list ap;
@@ -133,31 +149,19 @@ void cg_layout_override(const struct cg_layout *l) {
   layout_override = l;
 }
 
-/* mountinfo escapes spaces and friends as \ooo. */
-static void unescape_octal(char *s) {
-  char *o = s;
-  for (char *p = s; *p; p++) {
-    if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' &&
-        p[3] <= '7') {
-      *o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-      p += 3;
-    } else {
-      *o++ = *p;
-    }
-  }
-  *o = '\0';
-}
-
 /* Whether `name` is a controller of /proc/cgroups. */
 static bool known_controller(const char *name) {
-  _cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
-  if (!f)
+  _cleanup_free_ char *data = NULL;
+  rt_error e;
+  if (fs_read_file("/proc/cgroups", 1 << 16, &data, NULL, &e) < 0)
     return false;
-  char line[256];
-  while (fgets(line, sizeof line, f)) {
+  for (char *line = data, *next; *line; line = next) {
+    next = line + strcspn(line, "\n");
+    if (*next)
+      *next++ = '\0';
     if (line[0] == '#')
       continue;
-    line[strcspn(line, " \t\n")] = '\0';
+    line[strcspn(line, " \t")] = '\0';
     if (strcmp(line, name) == 0)
       return true;
   }
@@ -195,29 +199,17 @@ static bool have_hier(const struct cg_layout *l, const char *ctrls) {
 }
 
 /* One mountinfo line: keep cgroup v1 hierarchies mounted at their root. */
-static void layout_add_mount(struct cg_layout *l, char *line) {
-  char *sep = strstr(line, " - ");
-  if (!sep)
+static void layout_add_mount(struct cg_layout *l, const struct rt_mountinfo *m) {
+  if (strcmp(m->fstype, "cgroup") != 0)
     return;
-  *sep = '\0';
-  char fstype[32], source[256], superopts[1024];
-  if (sscanf(sep + 3, "%31s %255s %1023s", fstype, source, superopts) != 3)
-    return;
-  char root[PATH_MAX], mnt[PATH_MAX];
-  if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, mnt) != 2)
-    return;
-  unescape_octal(root);
-  unescape_octal(mnt);
-  if (strcmp(fstype, "cgroup") != 0)
-    return;
-  _cleanup_free_ char *ctrls = v1_controllers(superopts);
+  _cleanup_free_ char *ctrls = v1_controllers(m->super_options);
   if (!ctrls || have_hier(l, ctrls))
     return;
   struct cg_hier *n = realloc(l->v1, (l->n_v1 + 1) * sizeof *n);
   if (!n)
     return;
   l->v1 = n;
-  l->v1[l->n_v1].mnt = strdup(mnt);
+  l->v1[l->n_v1].mnt = strdup(m->mount_point);
   l->v1[l->n_v1].ctrls = TAKE_PTR(ctrls);
   if (l->v1[l->n_v1].mnt)
     l->n_v1++;
@@ -235,13 +227,12 @@ static int layout_detect(struct cg_layout *l, rt_error *err) {
     l->unified = strdup(CG_ROOT);
     return l->unified ? 0 : rt_error_set(err, ENOMEM, "cgroup layout");
   }
-  _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-  if (!f)
-    return rt_error_set(err, errno, "open /proc/self/mountinfo");
-  _cleanup_free_ char *line = NULL;
-  size_t cap = 0;
-  while (getline(&line, &cap, f) > 0)
-    layout_add_mount(l, line);
+  _cleanup_free_ char *info = NULL;
+  if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
+    return -1;
+  struct rt_mountinfo m;
+  for (char *c = info; rt_mountinfo_next(&c, &m) > 0;)
+    layout_add_mount(l, &m);
   if (l->n_v1 == 0)
     return rt_error_set(err, ENOENT, "no cgroup file system is mounted under %s", CG_ROOT);
   if (is_cgroup2(CG_ROOT "/unified")) {

@@ -51,6 +51,9 @@ int cg_write(const struct cg_ctx *x, const char *dir, const char *file, const ch
 /* Same with a printf-formatted value. */
 int cg_writef(const struct cg_ctx *x, const char *dir, const char *file, const char *field,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Write r's rdma limits, "DEV hca_handle=N hca_object=M", to dir/rdma.max
+ * (v1 and v2 alike), field "rdma.DEV". */
+int cg_write_rdma(const struct cg_ctx *x, const char *dir, const oci_resources *r);
 /* An error about a field that the host cannot honour. */
 int cg_fail(const struct cg_ctx *x, int errnum, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

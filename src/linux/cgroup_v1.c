@@ -414,18 +414,7 @@ static int v1_rdma(const struct cg_ctx *x, const oci_resources *r) {
   _cleanup_free_ char *dir = ctrl_dir(x, "rdma", "rdma");
   if (!dir)
     return -1;
-  for (size_t i = 0; i < r->n_rdma; i++) {
-    const oci_rdma *d = &r->rdma[i];
-    char field[128], handles[32] = "", objects[32] = "";
-    snprintf(field, sizeof field, "rdma.%s", d->device);
-    if (d->has_hca_handles)
-      snprintf(handles, sizeof handles, " hca_handle=%u", d->hca_handles);
-    if (d->has_hca_objects)
-      snprintf(objects, sizeof objects, " hca_object=%u", d->hca_objects);
-    if (cg_writef(x, dir, "rdma.max", field, "%s%s%s", d->device, handles, objects) < 0)
-      return -1;
-  }
-  return 0;
+  return cg_write_rdma(x, dir, r);
 }
 
 /* ---- devices ---- */

@@ -407,21 +407,6 @@ int cg_v2_apply_hugetlb(const struct cg_ctx *x, const char *dir, const oci_resou
   return 0;
 }
 
-static int v2_rdma(const struct cg_ctx *x, const char *dir, const oci_resources *r) {
-  for (size_t i = 0; i < r->n_rdma; i++) {
-    const oci_rdma *d = &r->rdma[i];
-    char field[128], handles[32] = "", objects[32] = "";
-    snprintf(field, sizeof field, "rdma.%s", d->device);
-    if (d->has_hca_handles)
-      snprintf(handles, sizeof handles, " hca_handle=%u", d->hca_handles);
-    if (d->has_hca_objects)
-      snprintf(objects, sizeof objects, " hca_object=%u", d->hca_objects);
-    if (cg_writef(x, dir, "rdma.max", field, "%s%s%s", d->device, handles, objects) < 0)
-      return -1;
-  }
-  return 0;
-}
-
 static int v2_network(const struct cg_ctx *x, const oci_network *n) {
   if (n && n->has_class_id)
     return cg_fail(x, 0, "network.classID",
@@ -480,7 +465,7 @@ int cg_v2_apply(const struct cg_ctx *x, const char *mnt, const oci_resources *r)
       return -1;
   }
   if (v2_io(x, dir, r->block_io) < 0 || cg_v2_apply_hugetlb(x, dir, r) < 0 ||
-      v2_rdma(x, dir, r) < 0)
+      cg_write_rdma(x, dir, r) < 0)
     return -1;
   return cg_v2_apply_unified(x, dir, &r->unified);
 }

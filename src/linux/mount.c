@@ -22,6 +22,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/mountinfo.h"
 
 #ifndef MS_NOSYMFOLLOW
 #define MS_NOSYMFOLLOW 256
@@ -410,27 +411,19 @@ static int make_parent_private(const char *rootfs, rt_error *err) {
   _cleanup_free_ char *info = NULL;
   if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
     return -1;
-  char best[PATH_MAX] = "/";
+  const char *best = "/";
   size_t best_len = 1;
   bool best_shared = false;
-  for (char *line = info, *next; line && *line; line = next) {
-    next = strchr(line, '\n');
-    if (next)
-      *next++ = '\0';
-    char mp[PATH_MAX];
-    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-      continue;
+  struct rt_mountinfo m;
+  for (char *c = info; rt_mountinfo_next(&c, &m) > 0;) {
+    const char *mp = m.mount_point;
     size_t l = strlen(mp);
     /* the last mount of that path wins: it is the one on top */
     if (l >= best_len && strncmp(rootfs, mp, l) == 0 &&
         (rootfs[l] == '/' || rootfs[l] == '\0' || l == 1)) {
-      memcpy(best, mp, l + 1);
+      best = mp;
       best_len = l;
-      /* optional fields ("shared:N", "master:N") come before " - " */
-      char *sep = strstr(line, " - ");
-      if (sep)
-        *sep = '\0';
-      best_shared = strstr(line, " shared:") != NULL;
+      best_shared = rt_mountinfo_has_optional(&m, "shared");
     }
   }
   /* A slave or private parent keeps its propagation (rslave must still
@@ -485,21 +478,6 @@ int rootfs_prepare(struct rootfs_ctx *ctx, rt_error *err) {
   return 0;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s) {
-  char *w = s;
-  for (char *r = s; *r; r++) {
-    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-        r[3] <= '7') {
-      *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-      r += 3;
-    } else {
-      *w++ = *r;
-    }
-  }
-  *w = '\0';
-}
-
 /* --no-pivot: chroot leaves the rest of the mount namespace in place, the
  * host's /proc and /sys among it. The kernel lets a process in a new user
  * namespace mount procfs (or sysfs) only while a fully visible one exists in
@@ -512,17 +490,11 @@ static int hide_outer_proc_sys(const char *rootfs, rt_error *err) {
   if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
     return -1;
   size_t rl = strlen(rootfs);
-  for (char *line = info, *next; line && *line; line = next) {
-    next = strchr(line, '\n');
-    if (next)
-      *next++ = '\0';
-    char mp[PATH_MAX], fstype[64];
-    char *sep = strstr(line, " - ");
-    if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 || sscanf(sep + 3, "%63s", fstype) != 1)
-      continue;
+  struct rt_mountinfo m;
+  for (char *c = info; rt_mountinfo_next(&c, &m) > 0;) {
+    const char *mp = m.mount_point, *fstype = m.fstype;
     if (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0)
       continue;
-    unescape_octal(mp);
     if (strncmp(mp, rootfs, rl) == 0 && (mp[rl] == '/' || mp[rl] == '\0'))
       continue;
     if (umount2(mp, MNT_DETACH) == 0 || errno == EINVAL || errno == ENOENT)

@@ -81,20 +81,23 @@ int rt_error_set(rt_error *err, int errnum, const char *fmt, ...) {
 int rt_error_prefix(rt_error *err, const char *fmt, ...) {
   if (!err)
     return -1;
-  char prefix[RT_ERROR_MSG_MAX];
-  char old[RT_ERROR_MSG_MAX];
-  va_list ap;
+  va_list ap, copy;
   va_start(ap, fmt);
-  vsnprintf(prefix, sizeof prefix, fmt, ap);
+  va_copy(copy, ap);
+  int plen = vsnprintf(NULL, 0, fmt, copy);
+  va_end(copy);
+  /* In place: the old message moves right by "PREFIX: ", then the prefix
+   * is written before it; each is cut to fit, the prefix first. */
+  size_t n = plen < 0 ? 0 : (size_t)plen;
+  if (n > sizeof err->msg - 3)
+    n = sizeof err->msg - 3;
+  size_t olen = strnlen(err->msg, sizeof err->msg - n - 3);
+  memmove(err->msg + n + 2, err->msg, olen);
+  err->msg[n + 2 + olen] = '\0';
+  if (n > 0)
+    vsnprintf(err->msg, n + 1, fmt, ap); /* its NUL lands on the ':' */
   va_end(ap);
-  memcpy(old, err->msg, sizeof old);
-  size_t n = strnlen(prefix, sizeof err->msg - 3);
-  memcpy(err->msg, prefix, n);
-  err->msg[n++] = ':';
-  err->msg[n++] = ' ';
-  size_t rest = sizeof err->msg - n - 1;
-  size_t olen = strnlen(old, rest);
-  memcpy(err->msg + n, old, olen);
-  err->msg[n + olen] = '\0';
+  err->msg[n] = ':';
+  err->msg[n + 1] = ' ';
   return err->errnum > 0 ? -err->errnum : -1;
 }

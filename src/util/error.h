@@ -17,7 +17,9 @@ int rt_error_set(rt_error *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int rt_error_setv(rt_error *err, int errnum, const char *fmt, va_list ap);
 
-/* Prefix an existing message: "context: old message". Returns the same code. */
+/* Prefix an existing message: "context: old message" (the whole is cut to
+ * RT_ERROR_MSG_MAX - 1 bytes: the old message is cut first). Done in place: the
+ * arguments must not point into err->msg. Returns the same code. */
 int rt_error_prefix(rt_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static inline void rt_error_clear(rt_error *err) {

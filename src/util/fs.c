@@ -262,44 +262,45 @@ void fs_fd_path(int fd, char buf[static 64]) {
   snprintf(buf, 64, "/proc/thread-self/fd/%d", fd);
 }
 
-int fs_read_fileat(int dirfd, const char *path, size_t max, char **out, size_t *len, rt_error *err) {
-  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return rt_error_set(err, errno, "open %s", path);
+int fs_read_fd(int fd, size_t max, char **out, size_t *len) {
   size_t cap = 4096, n = 0;
-  char *buf = malloc(cap + 1);
+  _cleanup_free_ char *buf = malloc(cap + 1);
   if (!buf)
-    return rt_error_set(err, ENOMEM, "read %s", path);
+    return -ENOMEM;
   for (;;) {
     if (n == cap) {
-      if (cap >= max) {
-        free(buf);
-        return rt_error_set(err, EFBIG, "read %s", path);
-      }
+      if (cap >= max)
+        return -EFBIG;
       cap *= 2;
       char *nb = realloc(buf, cap + 1);
-      if (!nb) {
-        free(buf);
-        return rt_error_set(err, ENOMEM, "read %s", path);
-      }
+      if (!nb)
+        return -ENOMEM;
       buf = nb;
     }
     ssize_t r = read(fd, buf + n, cap - n);
     if (r < 0) {
       if (errno == EINTR)
         continue;
-      int e = errno;
-      free(buf);
-      return rt_error_set(err, e, "read %s", path);
+      return -errno;
     }
     if (r == 0)
       break;
     n += (size_t)r;
   }
   buf[n] = '\0';
-  *out = buf;
+  *out = TAKE_PTR(buf);
   if (len)
     *len = n;
+  return 0;
+}
+
+int fs_read_fileat(int dirfd, const char *path, size_t max, char **out, size_t *len, rt_error *err) {
+  _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return rt_error_set(err, errno, "open %s", path);
+  int r = fs_read_fd(fd, max, out, len);
+  if (r < 0)
+    return rt_error_set(err, -r, "read %s", path);
   return 0;
 }
 
@@ -319,31 +320,50 @@ int fs_write_file(const char *path, const char *data, size_t len, rt_error *err)
   return 0;
 }
 
-int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rt_error *err) {
+int fs_write_file_atomicat(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+                           rt_error *err) {
+  static unsigned counter;
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  int dir_len = (int)(base - path);
   _cleanup_free_ char *tmp = NULL;
-  if (asprintf(&tmp, "%s.tmp-%d", path, (int)getpid()) < 0)
-    return rt_error_set(err, ENOMEM, "write %s", path);
-  _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  int fd = -1;
+  for (int tries = 0; fd < 0 && tries < 100; tries++) {
+    free(tmp);
+    tmp = NULL;
+    if (asprintf(&tmp, "%.*s.%s.%d.%u", dir_len, path, base, (int)getpid(), counter++) < 0)
+      return rt_error_set(err, ENOMEM, "write %s", path);
+    fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0 && errno != EEXIST)
+      return rt_error_set(err, errno, "create %s", tmp);
+  }
   if (fd < 0)
-    return rt_error_set(err, errno, "create %s", tmp);
+    return rt_error_set(err, EEXIST, "create a temporary file for %s", path);
   size_t off = 0;
   while (off < len) {
     ssize_t w = write(fd, data + off, len - off);
-    if (w < 0) {
-      if (errno == EINTR)
-        continue;
-      int e = errno;
-      unlink(tmp);
-      return rt_error_set(err, e, "write %s", tmp);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      int e = w < 0 ? errno : EIO;
+      close(fd);
+      unlinkat(dirfd, tmp, 0);
+      return rt_error_set(err, e, "write %s", path);
     }
     off += (size_t)w;
   }
-  if (rename(tmp, path) < 0) {
+  /* No fsync (see fs.h). */
+  close(fd);
+  if (renameat(dirfd, tmp, dirfd, path) < 0) {
     int e = errno;
-    unlink(tmp);
+    unlinkat(dirfd, tmp, 0);
     return rt_error_set(err, e, "rename %s to %s", tmp, path);
   }
   return 0;
+}
+
+int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rt_error *err) {
+  return fs_write_file_atomicat(AT_FDCWD, path, data, len, mode, err);
 }
 
 char *fs_abspath(const char *path) {

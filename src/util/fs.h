@@ -37,16 +37,26 @@ void fs_close_from_except(int from, const int *keep, size_t n);
 /* "/proc/thread-self/fd/N": mount(2) and friends follow it to the fd's object. */
 void fs_fd_path(int fd, char buf[static 64]);
 
-/* Read a whole small file (at most max bytes); returns a malloc'd NUL-terminated buffer. */
+/* Read a whole small file into a malloc'd NUL-terminated buffer (*len, when
+ * not NULL, is its length without the NUL). The buffer starts at 4 KiB and
+ * doubles; EFBIG once it is full and at least `max` bytes large, so a file
+ * is read when it is shorter than max (or than 4 KiB when max is smaller).
+ * fs_read_fd reads an open fd from its offset to EOF and returns -errno,
+ * without a message; the others open path (relative to dirfd) and fill err. */
+int fs_read_fd(int fd, size_t max, char **out, size_t *len);
 int fs_read_file(const char *path, size_t max, char **out, size_t *len, rt_error *err);
 int fs_read_fileat(int dirfd, const char *path, size_t max, char **out, size_t *len, rt_error *err);
 /* Write `data` to an existing file (O_WRONLY|O_TRUNC not used: procfs/sysfs style). */
 int fs_write_file(const char *path, const char *data, size_t len, rt_error *err);
-/* Write a file atomically: temp file in the same directory, then rename, so
- * a reader sees the old content or the new, never a part. No fsync: what rt
- * writes this way (state.json under /run, pid files) does not outlive a
- * reboot, and an fsync on a disk-backed --pid-file costs milliseconds per
- * container. */
+/* Write dirfd/path atomically: a temporary file ".NAME.PID.N" (O_EXCL,
+ * `mode`) in the same directory, then renamed over path, so a reader sees
+ * the old content or the new, never a part; on failure the temporary file
+ * is removed. No fsync: what rt writes this way (state.json under /run, pid
+ * files) does not outlive a reboot, and an fsync on a disk-backed --root or
+ * --pid-file costs milliseconds per container (runc does not sync either). */
+int fs_write_file_atomicat(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+                           rt_error *err);
+/* The same relative to the cwd. */
 int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode, rt_error *err);
 
 /* Make an absolute path from `path` (relative to the cwd); malloc'd. */

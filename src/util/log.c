@@ -6,11 +6,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util/json.h"
+#include "util/time.h"
 
 static int log_fd = -1;
 static enum rt_log_format log_format = RT_LOG_TEXT;
@@ -38,15 +37,6 @@ int rt_log_fd(void) {
   return log_fd;
 }
 
-static void format_time(char *buf, size_t len) {
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
-}
-
 void rt_log(enum rt_log_level level, const char *fmt, ...) {
   char msg[4096];
   va_list ap;
@@ -69,8 +59,8 @@ void rt_log(enum rt_log_level level, const char *fmt, ...) {
       dprintf(STDERR_FILENO, "rt: %s: %s\n", level_names[level], msg);
   }
   if (log_fd >= 0) {
-    char tbuf[64];
-    format_time(tbuf, sizeof tbuf);
+    char tbuf[RT_RFC3339_MAX];
+    rt_time_now_rfc3339(tbuf, sizeof tbuf);
     if (log_format == RT_LOG_JSON) {
       char *escaped = rt_json_escape(msg);
       dprintf(log_fd, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n", level_names[level],

@@ -89,3 +89,10 @@ tests_unit_test_caps_LDADD = $(RT_LIBS)
 tests_unit_test_lsm_SOURCES = tests/unit/test_lsm.c tests/unit/tap.h \
 	$(security_test_module) $(security_test_util)
 tests_unit_test_lsm_LDADD = $(RT_LIBS)
+# src/util without root: the mountinfo parser, the atomic writer, the file
+# reader, the RFC 3339 formatter and the error messages. It links the util
+# sources it tests directly, as the security tests above do.
+check_PROGRAMS += tests/unit/test_util
+TESTS += tests/unit/test_util
+tests_unit_test_util_SOURCES = tests/unit/test_util.c tests/unit/tap.h \
+	src/util/error.c src/util/fs.c src/util/mountinfo.c
