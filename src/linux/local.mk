@@ -10,5 +10,6 @@ librt_a_SOURCES += \
 	src/linux/process.c src/linux/process.h \
 	src/linux/procfs.c src/linux/procfs.h \
 	src/linux/caps.c \
+	src/linux/sys.c src/linux/sys.h \
 	src/linux/netdev.c src/linux/netdev.h \
 	src/linux/terminal.c src/linux/terminal.h
