@@ -31,3 +31,18 @@ tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
 tests_fuzz_fuzz_config_LDFLAGS = $(fuzz_flags)
 tests_fuzz_fuzz_config_LDADD = $(YAJL_LIBS)
 endif
+
+# Unit tests without root over the kernel-facing calls: tests/unit/fake_kernel.c
+# records (and fakes) mount, umount2, mount_setattr, open_tree, move_mount,
+# fsopen, fsconfig, fsmount, setns, the cgroup file write sys_write_file
+# (src/linux/sys.c) and the eBPF device filter, put in front of the real
+# calls at link time with ld --wrap (no change to the production build).
+fake_kernel_wraps = sys_write_file cg_devices_bpf_apply mount umount2 mount_setattr \
+	open_tree move_mount fsopen fsconfig fsmount setns close
+FAKE_KERNEL_LDFLAGS = $(foreach f,$(fake_kernel_wraps),-Wl,--wrap=$(f))
+check_PROGRAMS += tests/unit/test_cgroup_logic
+TESTS += tests/unit/test_cgroup_logic
+tests_unit_test_cgroup_logic_SOURCES = tests/unit/test_cgroup_logic.c tests/unit/tap.h \
+	tests/unit/fake_kernel.c tests/unit/fake_kernel.h
+tests_unit_test_cgroup_logic_LDFLAGS = $(AM_LDFLAGS) $(FAKE_KERNEL_LDFLAGS)
+tests_unit_test_cgroup_logic_LDADD = librt.a $(RT_LIBS)
