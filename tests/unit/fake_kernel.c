@@ -109,10 +109,11 @@ static const char *show_at(int dfd, const char *path, char *buf, size_t len) {
     if (path && *path)
       snprintf(target + strlen(target), sizeof target - strlen(target), "/%s", path);
   }
-  /* /proc/self/fd/N, as the code hands it to mount(2) */
+  /* /proc/{self,thread-self}/fd/N, as the code hands it to mount(2) */
   int fd;
   char tail;
-  if (sscanf(target, "/proc/self/fd/%d%c", &fd, &tail) == 1)
+  if (sscanf(target, "/proc/self/fd/%d%c", &fd, &tail) == 1 ||
+      sscanf(target, "/proc/thread-self/fd/%d%c", &fd, &tail) == 1)
     return show_at(fd, "", buf, len);
   return show(target, buf, len);
 }

@@ -46,3 +46,9 @@ tests_unit_test_cgroup_logic_SOURCES = tests/unit/test_cgroup_logic.c tests/unit
 	tests/unit/fake_kernel.c tests/unit/fake_kernel.h
 tests_unit_test_cgroup_logic_LDFLAGS = $(AM_LDFLAGS) $(FAKE_KERNEL_LDFLAGS)
 tests_unit_test_cgroup_logic_LDADD = librt.a $(RT_LIBS)
+check_PROGRAMS += tests/unit/test_mount_plan
+TESTS += tests/unit/test_mount_plan
+tests_unit_test_mount_plan_SOURCES = tests/unit/test_mount_plan.c tests/unit/tap.h \
+	tests/unit/fake_kernel.c tests/unit/fake_kernel.h
+tests_unit_test_mount_plan_LDFLAGS = $(AM_LDFLAGS) $(FAKE_KERNEL_LDFLAGS)
+tests_unit_test_mount_plan_LDADD = librt.a $(RT_LIBS)
