@@ -51,6 +51,20 @@ const char *fk_log_of(const char *prefix) {
   return of_buf;
 }
 
+bool fk_has(const char *text, const char *needle) {
+  bool y = strstr(text, needle) != NULL;
+  if (!y)
+    printf("#   in:\n%s\n#   lacks: %s\n", text, needle);
+  return y;
+}
+
+bool fk_before(const char *a, const char *b) {
+  const char *pa = strstr(log_buf, a), *pb = pa ? strstr(pa, b) : NULL;
+  if (!pb)
+    printf("#   not in this order: '%s' then '%s'\n", a, b);
+  return pb != NULL;
+}
+
 void fk_fail(const char *needle, int errnum) {
   snprintf(fail_needle, sizeof fail_needle, "%s", needle);
   fail_errno = errnum;

@@ -1,6 +1,6 @@
 /* A recording fake of the kernel-facing calls, for unit tests that run as
  * an ordinary user. It is put in front of the real calls at link time: the
- * test is linked with FAKE_KERNEL_LDFLAGS (tests/unit/fake.mk), which has
+ * test is linked with $(fake_kernel_wraps) (tests/unit/local.mk), which has
  * ld's --wrap= turn every call of mount, umount2, mount_setattr, open_tree,
  * move_mount, fsopen, fsconfig, fsmount, setns, sys_write_file (the cgroup
  * file write, src/linux/sys.c) and cg_devices_bpf_apply in the objects of
@@ -30,3 +30,7 @@ const char *fk_log(void);
 const char *fk_log_of(const char *prefix);
 /* The next call whose log line contains `needle` fails with errnum (once). */
 void fk_fail(const char *needle, int errnum);
+/* Whether text contains needle; when not, both are shown as TAP comments. */
+bool fk_has(const char *text, const char *needle);
+/* Whether the log has a after its first b; when not, says so. */
+bool fk_before(const char *a, const char *b);

@@ -37,20 +37,6 @@ static char base[] = "/tmp/rt-test-mnt-XXXXXX";
     printf(" # TODO rrelatime is lost (mount.c: MOUNT_ATTR_RELATIME is 0)\n"); \
   } while (0)
 
-static bool has(const char *text, const char *needle) {
-  bool y = strstr(text, needle) != NULL;
-  if (!y)
-    printf("#   in:\n%s#   lacks: %s\n", text, needle);
-  return y;
-}
-
-static bool before(const char *a, const char *b) {
-  const char *log = fk_log(), *pa = strstr(log, a), *pb = pa ? strstr(pa, b) : NULL;
-  if (!pb)
-    printf("#   not in this order: '%s' then '%s'\n", a, b);
-  return pb != NULL;
-}
-
 /* ---- mount_parse_options ---- */
 
 static int parse(const char *list, struct mount_opts *o, rt_error *err) {
@@ -103,7 +89,7 @@ static void test_options(void) {
      "propagation options are kept in their order");
   mount_opts_free(&o);
   ok(parse("private,shared,slave,unbindable,rprivate", &o, &err) < 0 &&
-         has(err.msg, "config.json: .mounts[0].options[4]: too many propagation options"),
+         fk_has(err.msg, "config.json: .mounts[0].options[4]: too many propagation options"),
      "a fifth propagation option is an error naming it: %s", err.msg);
   mount_opts_free(&o);
   ok(parse("tmpcopyup,idmap", &o, &err) == 0 && o.tmpcopyup && o.idmap && !o.ridmap && !o.data,
@@ -193,7 +179,7 @@ static void test_prepare(void) {
   const char *log = fk_log();
   ok(strncmp(log, "mount - / - MS_REC|MS_SLAVE -\n", 30) == 0,
      "first: / becomes rslave (no rootfsPropagation)");
-  ok(has(log, "open_tree /rootfs CLONE|RECURSIVE\nmove_mount tree:/rootfs -> /rootfs\n"),
+  ok(fk_has(log, "open_tree /rootfs CLONE|RECURSIVE\nmove_mount tree:/rootfs -> /rootfs\n"),
      "the rootfs is bound on itself, recursively, through one fd");
   char want[1024];
   snprintf(want, sizeof want,
@@ -202,23 +188,23 @@ static void test_prepare(void) {
            "mount - /rootfs/data - MS_REMOUNT|MS_BIND|MS_RDONLY%s -\n"
            "mount - /rootfs/data - MS_REC|MS_PRIVATE -\n",
            kept_flags(MS_NOSUID));
-  ok(has(log, want), "rbind,ro,nosuid,rprivate: recursive clone, move, remount ro keeping the "
+  ok(fk_has(log, want), "rbind,ro,nosuid,rprivate: recursive clone, move, remount ro keeping the "
                      "source's locked flags, then rprivate");
-  ok(has(log, "mount tmpfs /rootfs/tmp tmpfs MS_NOSUID|MS_NODEV mode=1777,size=65536k\n"),
+  ok(fk_has(log, "mount tmpfs /rootfs/tmp tmpfs MS_NOSUID|MS_NODEV mode=1777,size=65536k\n"),
      "tmpfs: flags and data in one mount(2)");
-  ok(has(log, "open_tree /src CLONE\nmove_mount tree:/src -> /rootfs/ro\n"
+  ok(fk_has(log, "open_tree /src CLONE\nmove_mount tree:/src -> /rootfs/ro\n"
               "mount_setattr /rootfs/ro RECURSIVE set=RDONLY|NOATIME clr=_ATIME\n"),
      "bind,rro,rnoatime: a non-recursive clone, then mount_setattr recursive (atime cleared "
      "first)");
-  ok(has(log, "mount tmpfs /rootfs/dev tmpfs MS_NOSUID mode=755\n"),
+  ok(fk_has(log, "mount tmpfs /rootfs/dev tmpfs MS_NOSUID mode=755\n"),
      "a read-only /dev is mounted read-write first");
   ok(ctx.dev_ro, "... and left for rootfs_finish to make read-only");
-  ok(before("/rootfs/data", "/rootfs/tmp") && before("/rootfs/tmp", "/rootfs/ro") &&
-         before("/rootfs/ro", "/rootfs/dev tmpfs"),
+  ok(fk_before("/rootfs/data", "/rootfs/tmp") && fk_before("/rootfs/tmp", "/rootfs/ro") &&
+         fk_before("/rootfs/ro", "/rootfs/dev tmpfs"),
      "mounts in config order");
-  ok(has(log, "open_tree /dev/null CLONE\nmove_mount tree:/dev/null -> /rootfs/dev/null\n"),
+  ok(fk_has(log, "open_tree /dev/null CLONE\nmove_mount tree:/dev/null -> /rootfs/dev/null\n"),
      "without mknod, the host's /dev/null is bound in");
-  ok(before("/rootfs/dev tmpfs", "move_mount tree:/dev/null"), "devices after the mounts");
+  ok(fk_before("/rootfs/dev tmpfs", "move_mount tree:/dev/null"), "devices after the mounts");
   struct stat st;
   char p[4300];
   snprintf(p, sizeof p, "%s/data", rootfs);
@@ -267,7 +253,7 @@ static void expect_error(const char *what, const char *extra, const char *n1, co
   struct rootfs_ctx ctx;
   rt_error err = {0};
   int r = prepare(c, &ctx, &err);
-  ok(r < 0 && has(err.msg, n1) && (!n2 || has(err.msg, n2)), "%s: %s", what,
+  ok(r < 0 && fk_has(err.msg, n1) && (!n2 || fk_has(err.msg, n2)), "%s: %s", what,
      r < 0 ? err.msg : "no error");
   oci_config_free(c);
 }
@@ -290,7 +276,7 @@ static void test_errors(void) {
   struct rootfs_ctx ctx;
   rt_error err = {0};
   int r = prepare(c, &ctx, &err);
-  ok(r < 0 && has(err.msg, "config.json: .mounts[0].destination: proc must be mounted on an "
+  ok(r < 0 && fk_has(err.msg, "config.json: .mounts[0].destination: proc must be mounted on an "
                            "ordinary directory (/proc in the rootfs is a symlink)"),
      "proc on a symlink is refused: %s", r < 0 ? err.msg : "no error");
   ok(!strstr(fk_log(), "mount proc"), "... before any mount of it");
@@ -334,20 +320,20 @@ static void test_finish(void) {
   int r = rootfs_finish(&ctx, &err);
   ok(r == 0, "rootfs_finish with masked and read-only paths (%s)", r ? err.msg : "ok");
   const char *log = fk_log();
-  ok(has(log, "fsopen tmpfs\nfsconfig size=0\nfsconfig create\n"
+  ok(fk_has(log, "fsopen tmpfs\nfsconfig size=0\nfsconfig create\n"
               "fsmount fs:tmpfs RDONLY|NOSUID|NODEV|NOEXEC\nmove_mount mnt:fs:tmpfs -> /etc\n"),
      "a masked directory: an empty read-only tmpfs (size=0) moved onto it");
-  ok(has(log, "open_tree /dev/null CLONE\nmove_mount tree:/dev/null -> /etc/passwd\n"),
+  ok(fk_has(log, "open_tree /dev/null CLONE\nmove_mount tree:/dev/null -> /etc/passwd\n"),
      "a masked file: /dev/null bound onto it");
   ok(!strstr(log, "nonexistent"), "a masked path that does not exist is skipped");
-  ok(has(log, "open_tree /usr CLONE|RECURSIVE\n"
+  ok(fk_has(log, "open_tree /usr CLONE|RECURSIVE\n"
               "mount_setattr tree:/usr RECURSIVE set=RDONLY|NOSUID|NODEV|NOEXEC clr=0\n"
               "move_mount tree:/usr -> /usr\n"),
      "a read-only path: cloned, made read-only recursively, put back");
-  ok(before("/etc/passwd", "/usr"), "masked paths before read-only paths");
-  ok(has(log, "mount_setattr /dev set=RDONLY clr=0\n"), "a read-only /dev made read-only at last");
-  ok(has(log, "mount_setattr / set=RDONLY clr=0\n"), "root.readonly: / read-only at the end");
-  ok(before("mount_setattr /dev", "mount_setattr / set"), "/dev before /");
+  ok(fk_before("/etc/passwd", "/usr"), "masked paths before read-only paths");
+  ok(fk_has(log, "mount_setattr /dev set=RDONLY clr=0\n"), "a read-only /dev made read-only at last");
+  ok(fk_has(log, "mount_setattr / set=RDONLY clr=0\n"), "root.readonly: / read-only at the end");
+  ok(fk_before("mount_setattr /dev", "mount_setattr / set"), "/dev before /");
   oci_config_free(c);
 }
 
@@ -388,18 +374,18 @@ static void test_ns_join(void) {
   ok(!strstr(log, "pid:"), "a new pid namespace (no path) is not joined");
   char want[64];
   snprintf(want, sizeof want, " 0x%x\n", CLONE_NEWUSER);
-  ok(has(log, want), "setns gets the type's CLONE_NEW* flag");
+  ok(fk_has(log, want), "setns gets the type's CLONE_NEW* flag");
   ok(ns_join_before_clone(c->linux_), "a user namespace by path is joined before the clone");
   oci_config_free(c);
   fk_reset(NULL);
   int fd = ns_open_path("/proc/self/ns/net", CLONE_NEWUTS, "config.json: .linux.namespaces (uts)", &err);
-  ok(fd < 0 && has(err.msg, "config.json: .linux.namespaces (uts): /proc/self/ns/net is a "
+  ok(fd < 0 && fk_has(err.msg, "config.json: .linux.namespaces (uts): /proc/self/ns/net is a "
                             "namespace of another type"),
      "a namespace of another type: %s", err.msg);
   if (fd >= 0)
     close(fd);
   fd = ns_open_path("/proc/self/status", CLONE_NEWUTS, "config.json: .linux.namespaces (uts)", &err);
-  ok(fd < 0 && has(err.msg, "/proc/self/status is not a namespace"), "not a namespace: %s",
+  ok(fd < 0 && fk_has(err.msg, "/proc/self/status is not a namespace"), "not a namespace: %s",
      err.msg);
   if (fd >= 0)
     close(fd);
