@@ -20,6 +20,7 @@
 #include "linux/cgroup.h"
 #include "linux/cgroup_internal.h"
 #include "linux/namespaces.h"
+#include "linux/sys.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -87,13 +88,7 @@ int cg_write(const struct cg_ctx *x, const char *dir, const char *file, const ch
              const char *field) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", dir, file);
-  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-  ssize_t w = -1;
-  if (fd >= 0) {
-    do
-      w = write(fd, value, strlen(value));
-    while (w < 0 && errno == EINTR);
-  }
+  ssize_t w = sys_write_file(path, value, strlen(value));
   if (w < 0) {
     /* Keep the message on one line: multi-line values (io.max) are long. */
     const char *nl = strchr(value, '\n');

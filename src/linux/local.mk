@@ -11,6 +11,7 @@ libocirt_a_SOURCES += \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/process.c src/linux/process.h \
 	src/linux/caps.c \
+	src/linux/sys.c src/linux/sys.h \
 	src/linux/netdev.c src/linux/netdev.h \
 	src/linux/terminal.c src/linux/terminal.h
 # cgroups: v1, hybrid, v2; cgroupfs and systemd drivers; stats and OOM events.

@@ -28,7 +28,10 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-enum opt_kind { OPT_FLAG, OPT_CLEAR, OPT_PROP, OPT_ATTR_SET, OPT_ATTR_CLR, OPT_SPECIAL };
+/* OPT_ATTR_ATIME: one of the three recursive atime modes. MOUNT_ATTR_RELATIME
+ * is 0, so the choice is made by clearing MOUNT_ATTR__ATIME and setting the
+ * mode (mount_setattr(2)), whatever the mode. */
+enum opt_kind { OPT_FLAG, OPT_CLEAR, OPT_PROP, OPT_ATTR_SET, OPT_ATTR_CLR, OPT_ATTR_ATIME, OPT_SPECIAL };
 
 static const struct {
   const char *name;
@@ -86,12 +89,12 @@ static const struct {
     {"rexec", OPT_ATTR_CLR, MOUNT_ATTR_NOEXEC},
     {"rnodiratime", OPT_ATTR_SET, MOUNT_ATTR_NODIRATIME},
     {"rdiratime", OPT_ATTR_CLR, MOUNT_ATTR_NODIRATIME},
-    {"rnoatime", OPT_ATTR_SET, MOUNT_ATTR_NOATIME},
-    {"ratime", OPT_ATTR_SET, MOUNT_ATTR_RELATIME}, /* atime attrs are a 3-way choice */
-    {"rrelatime", OPT_ATTR_SET, MOUNT_ATTR_RELATIME},
-    {"rnorelatime", OPT_ATTR_SET, MOUNT_ATTR_STRICTATIME},
-    {"rstrictatime", OPT_ATTR_SET, MOUNT_ATTR_STRICTATIME},
-    {"rnostrictatime", OPT_ATTR_SET, MOUNT_ATTR_RELATIME},
+    {"rnoatime", OPT_ATTR_ATIME, MOUNT_ATTR_NOATIME},
+    {"ratime", OPT_ATTR_ATIME, MOUNT_ATTR_RELATIME}, /* atime attrs are a 3-way choice */
+    {"rrelatime", OPT_ATTR_ATIME, MOUNT_ATTR_RELATIME},
+    {"rnorelatime", OPT_ATTR_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rstrictatime", OPT_ATTR_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", OPT_ATTR_ATIME, MOUNT_ATTR_RELATIME},
     {"rnosymfollow", OPT_ATTR_SET, MOUNT_ATTR_NOSYMFOLLOW},
     {"rsymfollow", OPT_ATTR_CLR, MOUNT_ATTR_NOSYMFOLLOW},
     {"tmpcopyup", OPT_SPECIAL, 1},
@@ -147,10 +150,13 @@ int mount_parse_options(char **options, size_t n, struct mount_opts *o, const ch
         return rt_error_set(err, 0, "%s[%zu]: too many propagation options", field, i);
       o->propagation[o->n_propagation++] = v;
       break;
+    case OPT_ATTR_ATIME:
+      o->recursive_attrs = true;
+      o->attr_set = (o->attr_set & ~(uint64_t)MOUNT_ATTR__ATIME) | v;
+      o->attr_clr |= MOUNT_ATTR__ATIME;
+      break;
     case OPT_ATTR_SET:
       o->recursive_attrs = true;
-      if (v & (MOUNT_ATTR_RELATIME | MOUNT_ATTR_STRICTATIME | MOUNT_ATTR_NOATIME))
-        o->attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
       o->attr_set |= v;
       o->attr_clr &= ~(uint64_t)v;
       break;

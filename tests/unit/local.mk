@@ -96,3 +96,25 @@ check_PROGRAMS += tests/unit/test_util
 TESTS += tests/unit/test_util
 tests_unit_test_util_SOURCES = tests/unit/test_util.c tests/unit/tap.h \
 	src/util/error.c src/util/fs.c src/util/mountinfo.c
+
+# Unit tests without root over the kernel-facing calls: tests/unit/fake_kernel.c
+# records (and fakes) mount, umount2, mount_setattr, open_tree, move_mount,
+# fsopen, fsconfig, fsmount, setns, the cgroup file write sys_write_file
+# (src/linux/sys.c) and the eBPF device filter, put in front of the real
+# calls at link time with ld --wrap (no change to the production build;
+# close is wrapped only to forget the labels the fake gives its fds).
+fake_kernel_wraps = -Wl,--wrap=sys_write_file -Wl,--wrap=cg_devices_bpf_apply \
+	-Wl,--wrap=mount -Wl,--wrap=umount2 -Wl,--wrap=mount_setattr -Wl,--wrap=open_tree \
+	-Wl,--wrap=move_mount -Wl,--wrap=fsopen -Wl,--wrap=fsconfig -Wl,--wrap=fsmount \
+	-Wl,--wrap=setns -Wl,--wrap=close
+fake_kernel_sources = tests/unit/tap.h tests/unit/fake_kernel.c tests/unit/fake_kernel.h
+check_PROGRAMS += tests/unit/test_cgroup_logic
+TESTS += tests/unit/test_cgroup_logic
+tests_unit_test_cgroup_logic_SOURCES = tests/unit/test_cgroup_logic.c $(fake_kernel_sources)
+tests_unit_test_cgroup_logic_LDFLAGS = $(AM_LDFLAGS) $(fake_kernel_wraps)
+tests_unit_test_cgroup_logic_LDADD = libocirt.a $(RT_LIBS)
+check_PROGRAMS += tests/unit/test_mount_plan
+TESTS += tests/unit/test_mount_plan
+tests_unit_test_mount_plan_SOURCES = tests/unit/test_mount_plan.c $(fake_kernel_sources)
+tests_unit_test_mount_plan_LDFLAGS = $(AM_LDFLAGS) $(fake_kernel_wraps)
+tests_unit_test_mount_plan_LDADD = libocirt.a $(RT_LIBS)

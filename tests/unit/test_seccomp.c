@@ -609,6 +609,11 @@ static void test_stages(void) {
   prof_init(&p, "SCMP_ACT_ALLOW");
   prof_rule(&p, "SCMP_ACT_ERRNO", EXDEV, "getppid", NULL);
   for (int nnp = 0; nnp <= 1; nnp++) {
+    if (!nnp && geteuid() != 0) {
+      /* without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN */
+      ok(1, "# SKIP noNewPrivileges false: loading the filter needs CAP_SYS_ADMIN (not root)");
+      continue;
+    }
     oci_config *c = config_with(&p.s, nnp);
     fflush(stdout);
     pid_t pid = fork();
