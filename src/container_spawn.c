@@ -181,7 +181,7 @@ static long clone_init(struct creation *cr, struct clone_args *args, struct init
     close(cr->dirfd);
     if (cr->rootfd >= 0)
       close(cr->rootfd);
-    container_init(ctx);
+    init_run(ctx);
   }
   return pid;
 }

@@ -271,7 +271,7 @@ static _Noreturn void exec_child_main(struct exec_child *x) {
     exec_fail(x, &err);
   struct finalize_opts fo = {
       .preserve_fds = x->preserve_fds, .state_json = x->state_json, .exec_affinity = true};
-  process_finalize_exec(x->config, p, exe, &fo, &err);
+  finalize_exec(x->config, p, exe, &fo, &err);
   exec_fail(x, &err);
 }
 

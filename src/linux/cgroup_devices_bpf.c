@@ -111,7 +111,7 @@ static bool emit_rule(struct prog *p, const oci_device_cgroup *d, int type, int 
   return nj == 0;
 }
 
-int cg_devices_bpf_build(const oci_device_cgroup *rules, size_t n, void **insns, size_t *n_insns,
+int cgroup_devices_bpf_build(const oci_device_cgroup *rules, size_t n, void **insns, size_t *n_insns,
                          rt_error *err) {
   struct prog p = {0};
   /* r2 = type (low 16 bits of access_type), r3 = access (high 16), r4 major, r5 minor. */
@@ -209,21 +209,21 @@ static void detach_id(int cgfd, uint32_t id) {
     log_debug("cgroup: detach device program %u: %s", id, strerror(errno));
 }
 
-int cg_devices_bpf_apply(const struct cg_ctx *x, const char *dir, const oci_device_cgroup *rules,
+int cgroup_devices_bpf_apply(const struct cgroup_ctx *x, const char *dir, const oci_device_cgroup *rules,
                          size_t n) {
   _cleanup_free_ struct bpf_insn *insns = NULL;
   size_t ni = 0;
   rt_error e;
-  if (cg_devices_bpf_build(rules, n, (void **)&insns, &ni, &e) < 0)
+  if (cgroup_devices_bpf_build(rules, n, (void **)&insns, &ni, &e) < 0)
     return rt_error_set(x->err, e.errnum, "%s.linux.resources.%s", x->src, e.msg);
   static char log[65536];
   _cleanup_close_ int prog = load(insns, ni, log, sizeof log);
   if (prog < 0)
-    return cg_fail(x, errno, "devices", "load the eBPF device program (%zu instructions)%s%.200s",
+    return cgroup_fail(x, errno, "devices", "load the eBPF device program (%zu instructions)%s%.200s",
                    ni, log[0] ? ", verifier: " : "", log);
   _cleanup_close_ int cgfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (cgfd < 0)
-    return cg_fail(x, errno, "devices", "open %s", dir);
+    return cgroup_fail(x, errno, "devices", "open %s", dir);
   uint32_t old[64], nold = ARRAY_SIZE(old);
   if (query(cgfd, old, &nold) < 0)
     nold = 0;
@@ -232,7 +232,7 @@ int cg_devices_bpf_apply(const struct cg_ctx *x, const char *dir, const oci_devi
     int e = errno;
     /* Someone attached without BPF_F_ALLOW_MULTI: replace theirs. */
     if (nold == 0 || attach(cgfd, prog, 0) < 0)
-      return cg_fail(x, e, "devices", "attach the eBPF device program to %s", dir);
+      return cgroup_fail(x, e, "devices", "attach the eBPF device program to %s", dir);
     return 0;
   }
   for (uint32_t i = 0; i < nold; i++)

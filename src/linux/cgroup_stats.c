@@ -57,13 +57,13 @@ struct where {
 };
 
 /* The container's directory for `ctrl`: its v1 hierarchy, else cgroup2. */
-static struct where find(const struct cg_layout *l, const char *rel, const char *ctrl) {
+static struct where find(const struct cgroup_layout *l, const char *rel, const char *ctrl) {
   struct where w = {0};
-  const char *m = l->mode == CGROUP_MODE_V2 ? NULL : cg_v1_mount(l, ctrl);
+  const char *m = l->mode == CGROUP_MODE_V2 ? NULL : cgroup_v1_mount(l, ctrl);
   if (m) {
-    w.dir = cg_join(m, rel);
+    w.dir = cgroup_path_join(m, rel);
   } else if (l->unified) {
-    w.dir = cg_join(l->unified, rel);
+    w.dir = cgroup_path_join(l->unified, rel);
     w.v2 = true;
   }
   if (w.dir && access(w.dir, F_OK) < 0) {
@@ -75,7 +75,7 @@ static struct where find(const struct cg_layout *l, const char *rel, const char 
 
 static uint64_t rd(const char *dir, const char *file) {
   uint64_t v = 0;
-  if (!dir || cg_read_u64(dir, file, &v) < 0)
+  if (!dir || cgroup_read_u64(dir, file, &v) < 0)
     return 0;
   return v;
 }
@@ -88,7 +88,7 @@ static uint64_t rd_limit0(const char *dir, const char *file) {
 
 /* A value from a "key value" file (memory.stat, cpu.stat, memory.events). */
 static bool kv(const char *dir, const char *file, const char *k, uint64_t *v) {
-  _cleanup_free_ char *s = dir ? cg_read(dir, file) : NULL;
+  _cleanup_free_ char *s = dir ? cgroup_read_file(dir, file) : NULL;
   size_t n = strlen(k);
   for (char *p = s; p && *p;) {
     if (strncmp(p, k, n) == 0 && p[n] == ' ') {
@@ -111,7 +111,7 @@ static uint64_t kv0(const char *dir, const char *file, const char *k) {
 /* ---- cpu ---- */
 
 static void u64_list(yajl_gen g, const char *k, const char *dir, const char *file) {
-  _cleanup_free_ char *s = dir ? cg_read(dir, file) : NULL;
+  _cleanup_free_ char *s = dir ? cgroup_read_file(dir, file) : NULL;
   if (!s || !*s)
     return;
   key(g, k);
@@ -122,7 +122,7 @@ static void u64_list(yajl_gen g, const char *k, const char *dir, const char *fil
   yajl_gen_array_close(g);
 }
 
-static void cpu_stats(yajl_gen g, const struct cg_layout *l, const char *rel) {
+static void cpu_stats(yajl_gen g, const struct cgroup_layout *l, const char *rel) {
   struct where acct = find(l, rel, "cpuacct"), cpu = find(l, rel, "cpu");
   key(g, "cpu");
   yajl_gen_map_open(g);
@@ -158,7 +158,7 @@ static void cpu_stats(yajl_gen g, const struct cg_layout *l, const char *rel) {
 
 /* "0-2,5" -> [0,1,2,5] */
 static void cpu_list(yajl_gen g, const char *k, const char *dir, const char *file) {
-  _cleanup_free_ char *s = dir ? cg_read(dir, file) : NULL;
+  _cleanup_free_ char *s = dir ? cgroup_read_file(dir, file) : NULL;
   if (!s || !*s)
     return;
   key(g, k);
@@ -177,7 +177,7 @@ static void cpu_list(yajl_gen g, const char *k, const char *dir, const char *fil
   yajl_gen_array_close(g);
 }
 
-static void cpuset_stats(yajl_gen g, const struct cg_layout *l, const char *rel) {
+static void cpuset_stats(yajl_gen g, const struct cgroup_layout *l, const char *rel) {
   struct where w = find(l, rel, "cpuset");
   key(g, "cpuset");
   yajl_gen_map_open(g);
@@ -195,7 +195,7 @@ static void cpuset_stats(yajl_gen g, const struct cg_layout *l, const char *rel)
     u64(g, "memory_spread_slab", rd(w.dir, "cpuset.memory_spread_slab"));
     u64(g, "memory_pressure", rd(w.dir, "cpuset.memory_pressure"));
     u64(g, "sched_load_balance", rd(w.dir, "cpuset.sched_load_balance"));
-    _cleanup_free_ char *lvl = cg_read(w.dir, "cpuset.sched_relax_domain_level");
+    _cleanup_free_ char *lvl = cgroup_read_file(w.dir, "cpuset.sched_relax_domain_level");
     i64(g, "sched_relax_domain_level", lvl ? strtoll(lvl, NULL, 10) : 0);
   }
   yajl_gen_map_close(g);
@@ -226,7 +226,7 @@ static void mem_entry_v1(yajl_gen g, const char *k, const char *dir, const char 
 }
 
 static void raw_map(yajl_gen g, const char *dir) {
-  _cleanup_free_ char *s = dir ? cg_read(dir, "memory.stat") : NULL;
+  _cleanup_free_ char *s = dir ? cgroup_read_file(dir, "memory.stat") : NULL;
   if (!s || !*s)
     return;
   key(g, "raw");
@@ -246,7 +246,7 @@ static void raw_map(yajl_gen g, const char *dir) {
   yajl_gen_map_close(g);
 }
 
-static void memory_stats(yajl_gen g, const struct cg_layout *l, const char *rel) {
+static void memory_stats(yajl_gen g, const struct cgroup_layout *l, const char *rel) {
   struct where w = find(l, rel, "memory");
   key(g, "memory");
   yajl_gen_map_open(g);
@@ -258,7 +258,7 @@ static void memory_stats(yajl_gen g, const struct cg_layout *l, const char *rel)
     /* runc reports memory+swap under "swap", as v1 does. */
     uint64_t su = rd(w.dir, "memory.swap.current"), sl = rd(w.dir, "memory.swap.max");
     uint64_t swap_limit = sl == UINT64_MAX || limit == UINT64_MAX ? UINT64_MAX : sl + limit;
-    if (w.dir && cg_file_exists(w.dir, "memory.swap.current"))
+    if (w.dir && cgroup_file_exists(w.dir, "memory.swap.current"))
       mem_entry(g, "swap", swap_limit, su + usage, 0, kv0(w.dir, "memory.swap.events", "max"));
     else
       mem_entry(g, "swap", 0, 0, 0, 0);
@@ -278,7 +278,7 @@ static void memory_stats(yajl_gen g, const struct cg_layout *l, const char *rel)
 
 /* ---- pids ---- */
 
-static void pids_stats(yajl_gen g, const struct cg_layout *l, const char *rel) {
+static void pids_stats(yajl_gen g, const struct cgroup_layout *l, const char *rel) {
   struct where w = find(l, rel, "pids");
   key(g, "pids");
   yajl_gen_map_open(g);
@@ -304,7 +304,7 @@ static void blk_entry(yajl_gen g, unsigned maj, unsigned min, const char *op, ui
 
 /* v1 lines "8:0 Read 4096"; the "Total N" line has no device and is left out. */
 static void blk_list_v1(yajl_gen g, const char *k, const char *dir, const char *file) {
-  _cleanup_free_ char *s = cg_read(dir, file);
+  _cleanup_free_ char *s = cgroup_read_file(dir, file);
   bool open = false;
   char *save = NULL;
   for (char *line = s ? strtok_r(s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
@@ -327,12 +327,12 @@ static void blk_list_v1(yajl_gen g, const char *k, const char *dir, const char *
 /* The first of the files that exists and has data (cfq, bfq, throttle, as runc). */
 static const char *blk_pick(const char *dir, const char *const *files, size_t n) {
   for (size_t i = 0; i < n; i++) {
-    _cleanup_free_ char *s = cg_read(dir, files[i]);
+    _cleanup_free_ char *s = cgroup_read_file(dir, files[i]);
     if (s && strchr(s, ':'))
       return files[i];
   }
   for (size_t i = 0; i < n; i++)
-    if (cg_file_exists(dir, files[i]))
+    if (cgroup_file_exists(dir, files[i]))
       return files[i];
   return NULL;
 }
@@ -354,7 +354,7 @@ static void blkio_v1(yajl_gen g, const char *dir) {
 /* v2 io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0". */
 static void io_list_v2(yajl_gen g, const char *k, const char *dir, const char *rkey,
                        const char *wkey) {
-  _cleanup_free_ char *s = cg_read(dir, "io.stat");
+  _cleanup_free_ char *s = cgroup_read_file(dir, "io.stat");
   if (!s || !strchr(s, ':'))
     return; /* omitempty */
   key(g, k);
@@ -377,7 +377,7 @@ static void io_list_v2(yajl_gen g, const char *k, const char *dir, const char *r
   yajl_gen_array_close(g);
 }
 
-static void blkio_stats(yajl_gen g, const struct cg_layout *l, const char *rel) {
+static void blkio_stats(yajl_gen g, const struct cgroup_layout *l, const char *rel) {
   struct where w = find(l, rel, "blkio");
   key(g, "blkio");
   yajl_gen_map_open(g);
@@ -432,7 +432,7 @@ static void hugetlb_one(yajl_gen g, const char *dir, bool v2, const char *size) 
   yajl_gen_map_close(g);
 }
 
-static void hugetlb_stats(yajl_gen g, const struct cg_layout *l, const char *rel) {
+static void hugetlb_stats(yajl_gen g, const struct cgroup_layout *l, const char *rel) {
   struct where w = find(l, rel, "hugetlb");
   key(g, "hugetlb");
   yajl_gen_map_open(g);
@@ -443,7 +443,7 @@ static void hugetlb_stats(yajl_gen g, const struct cg_layout *l, const char *rel
     if (!page_size_name(e->d_name, size, sizeof size))
       continue;
     snprintf(probe, sizeof probe, w.v2 ? "hugetlb.%s.current" : "hugetlb.%s.usage_in_bytes", size);
-    if (cg_file_exists(w.dir, probe))
+    if (cgroup_file_exists(w.dir, probe))
       hugetlb_one(g, w.dir, w.v2, size);
   }
   yajl_gen_map_close(g);
@@ -452,7 +452,7 @@ static void hugetlb_stats(yajl_gen g, const struct cg_layout *l, const char *rel
 
 int cgroup_stats_json(const char *path, char **json, rt_error *err) {
   *json = NULL;
-  const struct cg_layout *l = cg_layout_get(err);
+  const struct cgroup_layout *l = cgroup_layout_get(err);
   if (!l)
     return -1;
   _cleanup_(gen_free) yajl_gen g = yajl_gen_alloc(NULL);
@@ -484,7 +484,7 @@ int cgroup_stats_json(const char *path, char **json, rt_error *err) {
 int cgroup_oom_watch_open(const char *path, cgroup_oom_watch *w, rt_error *err) {
   memset(w, 0, sizeof *w);
   w->fd = w->aux_fd = -1;
-  const struct cg_layout *l = cg_layout_get(err);
+  const struct cgroup_layout *l = cgroup_layout_get(err);
   if (!l)
     return -1;
   struct where m = find(l, path, "memory");
@@ -507,8 +507,8 @@ int cgroup_oom_watch_open(const char *path, cgroup_oom_watch *w, rt_error *err) 
   w->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (w->aux_fd < 0 || w->fd < 0)
     goto fail;
-  struct cg_ctx x = {.src = "", .err = err};
-  if (cg_writef(&x, m.dir, "cgroup.event_control", "oom", "%d %d", w->fd, w->aux_fd) < 0) {
+  struct cgroup_ctx x = {.src = "", .err = err};
+  if (cgroup_writef(&x, m.dir, "cgroup.event_control", "oom", "%d %d", w->fd, w->aux_fd) < 0) {
     cgroup_oom_watch_close(w);
     return rt_error_set(err, err->errnum, "register for OOM notifications in %s", m.dir);
   }

@@ -52,7 +52,7 @@ static char *expand_slice(const char *slice) {
   return out;
 }
 
-int cg_systemd_names(const char *cgroups_path, const char *id, char **unit, char **slice,
+int cgroup_systemd_names(const char *cgroups_path, const char *id, char **unit, char **slice,
                      char **rel, rt_error *err) {
   *unit = *slice = *rel = NULL;
   _cleanup_free_ char *s = NULL, *prefix = NULL, *name = NULL;
@@ -385,7 +385,7 @@ static int append_device_allow(sd_bus_message *m, const char *type, const oci_de
  * cgroup's own rules (written by rt after the scope exists), as runc does. */
 static int append_devices(sd_bus_message *m, const oci_resources *given) {
   size_t n = 0;
-  _cleanup_free_ oci_device_cgroup *rules = cg_create_rules(given, &n);
+  _cleanup_free_ oci_device_cgroup *rules = cgroup_create_rules(given, &n);
   if (!rules)
     return -ENOMEM;
   size_t start = 0;
@@ -543,13 +543,13 @@ static int call_job(sd_bus *bus, sd_bus_message *m, const char *unit, const char
   return wait_job(bus, &w, unit, err);
 }
 
-int cg_systemd_start(const oci_config *c, const char *id, pid_t pid, char **rel, rt_error *err) {
+int cgroup_systemd_start(const oci_config *c, const char *id, pid_t pid, char **rel, rt_error *err) {
   *rel = NULL;
   if (systemd_running(err) < 0)
     return -1;
   const char *cp = c && c->linux_ ? c->linux_->cgroups_path : NULL;
   _cleanup_free_ char *unit = NULL, *slice = NULL, *path = NULL;
-  if (cg_systemd_names(cp, id, &unit, &slice, &path, err) < 0)
+  if (cgroup_systemd_names(cp, id, &unit, &slice, &path, err) < 0)
     return -1;
   _cleanup_bus_ sd_bus *bus = NULL;
   if (bus_open(&bus, err) < 0)
@@ -579,7 +579,7 @@ static const char *unit_of(const char *rel) {
   return ends_with(s, ".scope") || ends_with(s, ".slice") ? s : NULL;
 }
 
-int cg_systemd_stop(const char *rel, rt_error *err) {
+int cgroup_systemd_stop(const char *rel, rt_error *err) {
   const char *unit = unit_of(rel);
   if (!unit || access(SYSTEMD_RUNNING, F_OK) < 0)
     return 0;
@@ -602,7 +602,7 @@ int cg_systemd_stop(const char *rel, rt_error *err) {
   return 0;
 }
 
-int cg_systemd_update(const char *rel, const oci_resources *r, rt_error *err) {
+int cgroup_systemd_update(const char *rel, const oci_resources *r, rt_error *err) {
   const char *unit = unit_of(rel);
   if (!unit || !r || systemd_running(err) < 0)
     return unit && r ? -1 : 0;
@@ -635,18 +635,18 @@ int cg_systemd_update(const char *rel, const oci_resources *r, rt_error *err) {
 
 #else /* !HAVE_SYSTEMD */
 
-int cg_systemd_start(const oci_config *c, const char *id, pid_t pid, char **rel, rt_error *err) {
+int cgroup_systemd_start(const oci_config *c, const char *id, pid_t pid, char **rel, rt_error *err) {
   *rel = NULL;
   if (systemd_running(err) < 0)
     return -1;
   return rt_error_set(err, 0, "rt was built without systemd support (--systemd-cgroup)");
 }
 
-int cg_systemd_stop(const char *rel, rt_error *err) {
+int cgroup_systemd_stop(const char *rel, rt_error *err) {
   return 0;
 }
 
-int cg_systemd_update(const char *rel, const oci_resources *r, rt_error *err) {
+int cgroup_systemd_update(const char *rel, const oci_resources *r, rt_error *err) {
   return 0;
 }
 

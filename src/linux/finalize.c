@@ -156,7 +156,7 @@ static int cloexec_from(int from, rt_error *err) {
  *   on when the filter needs it without no_new_privs), cwd again if the
  *   first try was refused, no_new_privs, CPU affinity, seccomp, the held
  *   CAP_SYS_ADMIN dropped (capset), execve. */
-int process_finalize_exec(const oci_config *c, const oci_process *p, const char *exe,
+int finalize_exec(const oci_config *c, const oci_process *p, const char *exe,
                           const struct finalize_opts *f, rt_error *err) {
   /* The security module reads the process from the config: hand it this one. */
   oci_config view = *c;

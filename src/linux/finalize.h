@@ -15,5 +15,5 @@ struct finalize_opts {
 
 /* c supplies the container-wide settings (seccomp), p the process. Returns
  * only on failure. */
-int process_finalize_exec(const oci_config *c, const oci_process *p, const char *exe,
+int finalize_exec(const oci_config *c, const oci_process *p, const char *exe,
                           const struct finalize_opts *f, rt_error *err);

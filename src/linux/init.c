@@ -90,7 +90,7 @@ int init_child_pty(int sync_fd, const oci_process *p, bool new_session, rt_error
   return r;
 }
 
-_Noreturn void container_init(struct init_ctx *ctx) {
+_Noreturn void init_run(struct init_ctx *ctx) {
   rt_error err = {0};
   const oci_config *c = ctx->config;
   const oci_process *p = c->process;
@@ -259,6 +259,6 @@ _Noreturn void container_init(struct init_ctx *ctx) {
 
   struct finalize_opts fo = {.preserve_fds = ctx->preserve_fds, .listen_fds = ctx->listen_fds,
                              .state_json = state_created};
-  process_finalize_exec(c, p, exe, &fo, &err);
+  finalize_exec(c, p, exe, &fo, &err);
   init_fail(ctx, &err);
 }

@@ -31,7 +31,7 @@ struct init_ctx {
 };
 
 /* Runs in the child; never returns. */
-_Noreturn void container_init(struct init_ctx *ctx);
+_Noreturn void init_run(struct init_ctx *ctx);
 
 /* Shared by the init and an exec child (exec.c), so that both start the
  * same way. First steps of a process rt cloned: every signal back to its

@@ -17,6 +17,7 @@ libocirt_a_SOURCES += \
 # cgroups: v1, hybrid, v2; cgroupfs and systemd drivers; stats and OOM events.
 libocirt_a_SOURCES += \
 	src/linux/cgroup.c src/linux/cgroup.h src/linux/cgroup_internal.h \
+	src/linux/cgroup_fs.c src/linux/cgroup_attach.c \
 	src/linux/cgroup_v1.c \
 	src/linux/cgroup_v2.c \
 	src/linux/cgroup_devices_bpf.c \

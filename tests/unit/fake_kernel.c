@@ -214,9 +214,9 @@ ssize_t __wrap_sys_write_file(const char *path, const char *buf, size_t len) {
   return w;
 }
 
-int __wrap_cg_devices_bpf_apply(const struct cg_ctx *x, const char *dir,
+int __wrap_cgroup_devices_bpf_apply(const struct cgroup_ctx *x, const char *dir,
                                 const oci_device_cgroup *rules, size_t n);
-int __wrap_cg_devices_bpf_apply(const struct cg_ctx *x, const char *dir,
+int __wrap_cgroup_devices_bpf_apply(const struct cgroup_ctx *x, const char *dir,
                                 const oci_device_cgroup *rules, size_t n) {
   (void)rules;
   char p[4096];

@@ -3,7 +3,7 @@
  * test is linked with $(fake_kernel_wraps) (tests/unit/local.mk), which has
  * ld's --wrap= turn every call of mount, umount2, mount_setattr, open_tree,
  * move_mount, fsopen, fsconfig, fsmount, setns, sys_write_file (the cgroup
- * file write, src/linux/sys.c) and cg_devices_bpf_apply in the objects of
+ * file write, src/linux/sys.c) and cgroup_devices_bpf_apply in the objects of
  * the test into a call of the __wrap_ function here. The production build
  * is not changed by any of it.
  *

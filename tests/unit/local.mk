@@ -103,7 +103,7 @@ tests_unit_test_util_SOURCES = tests/unit/test_util.c tests/unit/tap.h \
 # (src/linux/sys.c) and the eBPF device filter, put in front of the real
 # calls at link time with ld --wrap (no change to the production build;
 # close is wrapped only to forget the labels the fake gives its fds).
-fake_kernel_wraps = -Wl,--wrap=sys_write_file -Wl,--wrap=cg_devices_bpf_apply \
+fake_kernel_wraps = -Wl,--wrap=sys_write_file -Wl,--wrap=cgroup_devices_bpf_apply \
 	-Wl,--wrap=mount -Wl,--wrap=umount2 -Wl,--wrap=mount_setattr -Wl,--wrap=open_tree \
 	-Wl,--wrap=move_mount -Wl,--wrap=fsopen -Wl,--wrap=fsconfig -Wl,--wrap=fsmount \
 	-Wl,--wrap=setns -Wl,--wrap=close

@@ -34,7 +34,7 @@
   } while (0)
 
 static char parent[64]; /* "/rt-test-cg-PID" */
-static const struct cg_layout *L;
+static const struct cgroup_layout *L;
 
 /* ---- a worker child that answers requests over pipes ---- */
 
@@ -140,7 +140,7 @@ static const char *rd1(const char *ctrl, const char *rel, const char *file) {
   static int i;
   char *b = buf[i++ % 8];
   b[0] = '\0';
-  const char *m = ctrl ? cg_v1_mount(L, ctrl) : L->unified;
+  const char *m = ctrl ? cgroup_v1_mount(L, ctrl) : L->unified;
   if (!m)
     return b;
   FILE *f = fopen(file_in(m, rel, file), "re");
@@ -234,11 +234,11 @@ static void test_bpf_build(void) {
   void *insns = NULL;
   size_t n = 0;
   rt_error err;
-  check(cg_devices_bpf_build(rules, 3, &insns, &n, &err) == 0 && n > 6,
+  check(cgroup_devices_bpf_build(rules, 3, &insns, &n, &err) == 0 && n > 6,
      "eBPF device program built (%zu instructions)", n);
   free(insns);
   oci_device_cgroup bad = {.allow = true, .type = "x"};
-  check(cg_devices_bpf_build(&bad, 1, &insns, &n, &err) < 0 && has(err.msg, "devices[0]"),
+  check(cgroup_devices_bpf_build(&bad, 1, &insns, &n, &err) < 0 && has(err.msg, "devices[0]"),
      "a bad device type is an error naming the rule");
 }
 
@@ -317,7 +317,7 @@ static void check_v1_values(const char *rel, bool have_blkdev) {
     is_str(rd1("blkio", rel, "blkio.throttle.write_iops_device"), "254:0 100",
            "blockIO.throttleWriteIOPSDevice");
   }
-  if (cg_v1_mount(L, "hugetlb"))
+  if (cgroup_v1_mount(L, "hugetlb"))
     is_str(rd1("hugetlb", rel, "hugetlb.2MB.limit_in_bytes"), "4194304", "hugepageLimits (v1)");
   else if (L->unified)
     is_str(rd1(NULL, rel, "hugetlb.2MB.max"), "4194304", "hugepageLimits on the unified hierarchy");
@@ -357,7 +357,7 @@ static void test_v1_lifecycle(bool rt_sched) {
   if (rt_sched)
     is_str(rd1("cpu", rel, "cpu.rt_runtime_us"), "5000", "cpu.realtimeRuntime");
   check(contains_pid(rd1("memory", rel, "cgroup.procs"), w.pid), "the pid is in the memory cgroup");
-  check(contains_pid(rd1("name=systemd", rel, "cgroup.procs"), w.pid) || !cg_v1_mount(L, "name=systemd"),
+  check(contains_pid(rd1("name=systemd", rel, "cgroup.procs"), w.pid) || !cgroup_v1_mount(L, "name=systemd"),
      "the pid is in the name=systemd hierarchy");
   if (L->unified)
     check(contains_pid(rd1(NULL, rel, "cgroup.procs"), w.pid), "hybrid: the pid is in the unified hierarchy");
@@ -413,7 +413,7 @@ static void test_v1_lifecycle(bool rt_sched) {
   r = cgroup_freeze(path, true, &err);
   check(r == 0, "cgroup_freeze (%s)", r ? err.msg : "ok");
   check(cgroup_is_frozen(path) == 1, "cgroup_is_frozen says frozen");
-  if (cg_v1_mount(L, "freezer"))
+  if (cgroup_v1_mount(L, "freezer"))
     is_str(rd1("freezer", rel, "freezer.state"), "FROZEN", "freezer.state FROZEN");
   check(worker_ask(&w, 'n', 300) == -ETIMEDOUT, "a frozen worker does not answer");
   r = cgroup_freeze(path, false, &err);
@@ -439,7 +439,7 @@ static void test_v1_lifecycle(bool rt_sched) {
             contains_pid(rd1("pids", rel, "cgroup.procs"), w2.pid),
         "cgroup_join moves a second process in (%s)", r ? err.msg : "ok");
   char sub[600];
-  snprintf(sub, sizeof sub, "%s%s/sub", cg_v1_mount(L, "memory"), rel);
+  snprintf(sub, sizeof sub, "%s%s/sub", cgroup_v1_mount(L, "memory"), rel);
   mkdir(sub, 0755);
   r = cgroup_join(path, "memory:sub", w2.pid, &err);
   const char *subrel = rel_of("c1/sub");
@@ -460,7 +460,7 @@ static void test_v1_lifecycle(bool rt_sched) {
 }
 
 static void test_oom(void) {
-  if (!cg_v1_mount(L, "memory") && L->mode != CGROUP_MODE_V2) {
+  if (!cgroup_v1_mount(L, "memory") && L->mode != CGROUP_MODE_V2) {
     check(1, "# SKIP no memory controller");
     return;
   }
@@ -518,7 +518,7 @@ static void test_v1_errors(void) {
   f.r.network = &f.net;
   f.net.has_class_id = true;
   f.net.class_id = 0x100001;
-  if (!cg_v1_mount(L, "net_cls"))
+  if (!cgroup_v1_mount(L, "net_cls"))
     expect_fail(&f, "missing net_cls controller", ".linux.resources.network.classID", "net_cls");
 
   cfg_init(&f, rel_of("e2"));
@@ -530,7 +530,7 @@ static void test_v1_errors(void) {
   cfg_init(&f, rel_of("e3"));
   f.r.rdma = &rdma;
   f.r.n_rdma = 1;
-  if (!cg_v1_mount(L, "rdma") && L->mode != CGROUP_MODE_V2)
+  if (!cgroup_v1_mount(L, "rdma") && L->mode != CGROUP_MODE_V2)
     expect_fail(&f, "missing rdma controller", ".linux.resources.rdma", "rdma");
 
   cfg_init(&f, rel_of("e4"));
@@ -614,7 +614,7 @@ static void test_paths(void) {
 
   /* A cgroup rt did not make stays, and so do its processes. */
   const char *pre = rel_of("pre");
-  const char *pm = cg_v1_mount(L, "pids") ? cg_v1_mount(L, "pids") : L->unified;
+  const char *pm = cgroup_v1_mount(L, "pids") ? cgroup_v1_mount(L, "pids") : L->unified;
   char dir[512];
   snprintf(dir, sizeof dir, "%s%s", pm, parent);
   mkdir(dir, 0755);
@@ -644,22 +644,22 @@ static void test_paths(void) {
     worker_kill(&w2);
   }
   char *u = NULL, *s = NULL, *rr = NULL;
-  check(cg_systemd_names("machine.slice:libpod:abc", "x", &u, &s, &rr, &err) == 0 &&
+  check(cgroup_systemd_names("machine.slice:libpod:abc", "x", &u, &s, &rr, &err) == 0 &&
          strcmp(u, "libpod-abc.scope") == 0 && strcmp(rr, "/machine.slice/libpod-abc.scope") == 0,
      "systemd names: machine.slice:libpod:abc -> %s", rr ? rr : err.msg);
   free(u), free(s), free(rr);
-  check(cg_systemd_names("a-b.slice::c", "x", &u, &s, &rr, &err) == 0 &&
+  check(cgroup_systemd_names("a-b.slice::c", "x", &u, &s, &rr, &err) == 0 &&
          strcmp(rr, "/a.slice/a-b.slice/c.scope") == 0,
      "systemd names: nested slice -> %s", rr ? rr : err.msg);
   free(u), free(s), free(rr);
-  check(cg_systemd_names("/not/systemd", "x", &u, &s, &rr, &err) < 0 && has(err.msg, "slice:prefix:name"),
+  check(cgroup_systemd_names("/not/systemd", "x", &u, &s, &rr, &err) < 0 && has(err.msg, "slice:prefix:name"),
      "systemd names: a cgroupfs path is an error");
 }
 
 /* ---- v2 code: the host's hierarchy on a pure v2 host, the cgroup2 mount
  * of a hybrid one ---- */
 
-static struct cg_layout v2_layout;
+static struct cgroup_layout v2_layout;
 
 /* config-linux.md "Cgroup ownership": a config that asks for it (a new
  * cgroup namespace, /sys/fs/cgroup mounted read-write from "cgroup"). */
@@ -691,7 +691,7 @@ static void test_delegation(void) {
   /* the delegation itself, on this host's cgroup2 mount */
   const char *rel = rel_of("deleg");
   rt_error err;
-  int r = cg_mkdir_p(L->unified, rel, &err);
+  int r = cgroup_mkdir_p(L->unified, rel, &err);
   check(r == 0, "ownership: mkdir %s: %s", rel, r ? err.msg : "ok");
   r = cgroup_delegate(rel, 100000, 100001, &err);
   check(r == 0, "ownership: cgroup_delegate: %s", r ? err.msg : "ok");
@@ -717,10 +717,10 @@ static void test_v2(void) {
     check(1, "# SKIP v2 tests: this host has no cgroup2 mount");
     return;
   }
-  const struct cg_layout *saved = L;
+  const struct cgroup_layout *saved = L;
   if (L->mode == CGROUP_MODE_HYBRID) {
-    v2_layout = (struct cg_layout){.mode = CGROUP_MODE_V2, .unified = L->unified};
-    cg_layout_override(&v2_layout);
+    v2_layout = (struct cgroup_layout){.mode = CGROUP_MODE_V2, .unified = L->unified};
+    cgroup_layout_override(&v2_layout);
     L = &v2_layout;
   }
 
@@ -841,7 +841,7 @@ static void test_v2(void) {
   expect_fail(&f, "v2: realtime is an error", ".linux.resources.cpu.realtimeRuntime", "v2");
 
   test_delegation();
-  cg_layout_override(NULL);
+  cgroup_layout_override(NULL);
   L = saved;
   /* never on v1 or hybrid */
   if (L->mode != CGROUP_MODE_V2)
@@ -887,10 +887,10 @@ static void cleanup(void) {
  * has no xattrs at all (procfs: ENOTSUP); it used to be taken for rt's, so
  * delete would have killed and removed a cgroup that existed before. */
 static void test_is_ours_fails_closed(void) {
-  ok(!cg_is_ours("/proc/self"), "cg_is_ours: a directory without xattr support is not rt's");
+  ok(!cgroup_is_ours("/proc/self"), "cgroup_is_ours: a directory without xattr support is not rt's");
   char dir[] = "/tmp/rt-test-ours-XXXXXX";
   ok(mkdtemp(dir) != NULL, "mkdtemp");
-  ok(!cg_is_ours(dir), "cg_is_ours: an unmarked directory is not rt's");
+  ok(!cgroup_is_ours(dir), "cgroup_is_ours: an unmarked directory is not rt's");
   rmdir(dir);
 }
 
@@ -904,7 +904,7 @@ int main(void) {
     return tap_done();
   }
   rt_error err;
-  L = cg_layout_get(&err);
+  L = cgroup_layout_get(&err);
   if (!L) {
     check(1, "# SKIP no cgroup file system: %s", err.msg);
     return tap_done();
@@ -913,7 +913,7 @@ int main(void) {
   if (L->unified)
     snprintf(root_subtree, sizeof root_subtree, "%s", rd1(NULL, "", "cgroup.subtree_control"));
   /* Real-time runtime must be granted to the parent before a child can have it. */
-  const char *cpu = cg_v1_mount(L, "cpu");
+  const char *cpu = cgroup_v1_mount(L, "cpu");
   bool rt_sched = cpu && access(file_in(cpu, "", "cpu.rt_runtime_us"), F_OK) == 0;
   if (rt_sched) {
     mkdir(file_in(cpu, parent, ""), 0755);

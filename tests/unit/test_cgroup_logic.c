@@ -1,5 +1,5 @@
 /* Unit tests of the cgroup logic without root: the host's layout is replaced
- * by a fake one (cg_layout_override) whose hierarchies are directories of a
+ * by a fake one (cgroup_layout_override) whose hierarchies are directories of a
  * temporary tree with the files a kernel would show, and every file write
  * goes through the recording fake of sys_write_file (fake_kernel.c). The
  * tests check the exact files and values written for a linux.resources
@@ -59,9 +59,9 @@ static void files(const char *d, const char *list) {
 }
 
 static char mnt_v2[4200], mnt_uni[4200];
-static struct cg_hier hiers[8];
+static struct cgroup_hier hiers[8];
 static char hier_mnt[8][4200];
-static struct cg_layout v2_layout, hy_layout;
+static struct cgroup_layout v2_layout, hy_layout;
 
 #define V2_ROOT_CTRLS "cpuset cpu io memory hugetlb pids rdma"
 #define V2_LEAF_FILES                                                                       \
@@ -130,12 +130,12 @@ static void hybrid_tree(const char *rel) {
 static void layouts_init(void) {
   snprintf(mnt_v2, sizeof mnt_v2, "%s/v2", base);
   snprintf(mnt_uni, sizeof mnt_uni, "%s/unified", base);
-  v2_layout = (struct cg_layout){.mode = CGROUP_MODE_V2, .unified = mnt_v2};
+  v2_layout = (struct cgroup_layout){.mode = CGROUP_MODE_V2, .unified = mnt_v2};
   for (size_t i = 0; i < ARRAY_SIZE(v1_ctrls); i++) {
     snprintf(hier_mnt[i], sizeof hier_mnt[i], "%s/%s", base, v1_ctrls[i]);
-    hiers[i] = (struct cg_hier){.mnt = hier_mnt[i], .ctrls = (char *)v1_ctrls[i]};
+    hiers[i] = (struct cgroup_hier){.mnt = hier_mnt[i], .ctrls = (char *)v1_ctrls[i]};
   }
-  hy_layout = (struct cg_layout){.mode = CGROUP_MODE_HYBRID, .v1 = hiers,
+  hy_layout = (struct cgroup_layout){.mode = CGROUP_MODE_HYBRID, .v1 = hiers,
                                  .n_v1 = ARRAY_SIZE(v1_ctrls), .unified = mnt_uni};
 }
 
@@ -215,7 +215,7 @@ static const char *full_v2 =
     "'devices':[{'allow':false,'access':'rwm'}]}";
 
 static void test_v2_create(void) {
-  cg_layout_override(&v2_layout);
+  cgroup_layout_override(&v2_layout);
   v2_tree("/t", V2_ROOT_CTRLS);
   rt_error err = {0};
   int r = create("/t", full_v2, &err);
@@ -263,7 +263,7 @@ static void test_v2_create(void) {
 }
 
 static void test_v2_nested(void) {
-  cg_layout_override(&v2_layout);
+  cgroup_layout_override(&v2_layout);
   v2_tree("/a", V2_ROOT_CTRLS);
   put("/v2/a", "cgroup.controllers", "memory pids");
   put("/v2/a", "cgroup.procs", "42\n"); /* a process: only what is needed there */
@@ -281,7 +281,7 @@ static void test_v2_nested(void) {
 }
 
 static void test_v2_errors(void) {
-  cg_layout_override(&v2_layout);
+  cgroup_layout_override(&v2_layout);
   v2_tree("/t", "cpu memory pids");
   expect_error("v2: a missing controller", "/t", "{'rdma':{'mlx5_0':{'hcaHandles':1}}}",
                "config.json: .linux.resources.rdma: the rdma cgroup controller is not available",
@@ -323,7 +323,7 @@ static void test_v2_errors(void) {
 }
 
 static void test_v2_update(void) {
-  cg_layout_override(&v2_layout);
+  cgroup_layout_override(&v2_layout);
   v2_tree("/t", V2_ROOT_CTRLS);
   put("/v2/t", "memory.max", "67108864\n");
   put("/v2/t", "cpu.max", "50000 100000\n");
@@ -368,7 +368,7 @@ static const char *full_v1 =
     "{'allow':true,'type':'c','major':1,'minor':3,'access':'rw'}]}";
 
 static void test_hybrid_create(void) {
-  cg_layout_override(&hy_layout);
+  cgroup_layout_override(&hy_layout);
   hybrid_tree("/t");
   rt_error err = {0};
   int r = create("/t", full_v1, &err);
@@ -421,7 +421,7 @@ static void test_hybrid_create(void) {
 }
 
 static void test_hybrid_memory_up(void) {
-  cg_layout_override(&hy_layout);
+  cgroup_layout_override(&hy_layout);
   hybrid_tree("/t");
   put("/memory/t", "memory.limit_in_bytes", "33554432\n");
   rt_error err = {0};
@@ -435,7 +435,7 @@ static void test_hybrid_memory_up(void) {
 }
 
 static void test_v1_errors(void) {
-  cg_layout_override(&hy_layout);
+  cgroup_layout_override(&hy_layout);
   hybrid_tree("/t");
   expect_error("v1: no rdma hierarchy", "/t", "{'rdma':{'mlx5_0':{'hcaHandles':1}}}",
                "config.json: .linux.resources.rdma: the rdma cgroup controller is not available "
@@ -472,7 +472,7 @@ static void test_v1_errors(void) {
 }
 
 static void test_attach(void) {
-  cg_layout_override(&hy_layout);
+  cgroup_layout_override(&hy_layout);
   hybrid_tree("/t");
   struct cgroup_attach a = CGROUP_ATTACH_INIT;
   rt_error err = {0};
@@ -525,7 +525,7 @@ int main(void) {
   test_hybrid_memory_up();
   test_v1_errors();
   test_attach();
-  cg_layout_override(NULL);
+  cgroup_layout_override(NULL);
   rm_tree(base);
   return tap_done();
 }
