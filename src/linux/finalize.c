@@ -155,7 +155,9 @@ static int cloexec_from(int from, rt_error *err) {
  *   privileges: runc's order), user, capability sets (CAP_SYS_ADMIN held
  *   on when the filter needs it without no_new_privs), cwd again if the
  *   first try was refused, no_new_privs, CPU affinity, seccomp, the held
- *   CAP_SYS_ADMIN dropped (capset), execve. */
+ *   CAP_SYS_ADMIN dropped (capset), the init's startContainer hooks
+ *   (runc's place for them: the container's user, capabilities and
+ *   filter), execve. */
 int finalize_exec(const oci_config *c, const oci_process *p, const char *exe,
                           const struct finalize_opts *f, rt_error *err) {
   /* The security module reads the process from the config: hand it this one. */
@@ -191,6 +193,8 @@ int finalize_exec(const oci_config *c, const oci_process *p, const char *exe,
   if (security_apply(&view, 1, f->state_json, err) < 0)
     return -1;
   if (hold && proc_apply_caps(p, 2, err) < 0)
+    return -1;
+  if (f->before_execve && f->before_execve(f->before_execve_arg, err) < 0)
     return -1;
   execve(exe, p->args, env);
   return rt_error_set(err, errno, "exec %s", exe);

@@ -11,6 +11,10 @@ struct finalize_opts {
   int listen_fds;         /* LISTEN_FDS to pass on (counted in preserve_fds) */
   const char *state_json; /* for a seccomp notify listener */
   bool exec_affinity;     /* rt exec: process.execCPUAffinity.final applies */
+  /* Run last, after the seccomp filter, right before the execve (the
+   * init's startContainer hooks); NULL for none. */
+  int (*before_execve)(void *arg, rt_error *err);
+  void *before_execve_arg;
 };
 
 /* c supplies the container-wide settings (seccomp), p the process. Returns

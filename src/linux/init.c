@@ -90,6 +90,23 @@ int init_child_pty(int sync_fd, const oci_process *p, bool new_session, rt_error
   return r;
 }
 
+struct start_hooks {
+  struct init_ctx *ctx;
+  const char *state;
+};
+
+/* A failure here is start's 'H' (the container is destroyed); afterwards
+ * only the execve can fail ('E'). */
+static int run_start_hooks(void *arg, rt_error *err) {
+  struct start_hooks *sh = arg;
+  start_report_kind = 'H';
+  if (run_container_hooks(sh->ctx, &sh->ctx->config->hooks.start_container, "startContainer",
+                          sh->state, err) < 0)
+    return -1;
+  start_report_kind = 'E';
+  return 0;
+}
+
 _Noreturn void init_run(struct init_ctx *ctx) {
   rt_error err = {0};
   const oci_config *c = ctx->config;
@@ -251,14 +268,14 @@ _Noreturn void init_run(struct init_ctx *ctx) {
   }
   close(ctx->state_dirfd);
 
-  start_report_kind = 'H';
-  if (run_container_hooks(ctx, &c->hooks.start_container, "startContainer", state_created,
-                          &err) < 0)
-    init_fail(ctx, &err);
-  start_report_kind = 'E';
-
+  /* startContainer hooks run from finalize_exec, as runc runs them: as the
+   * container's user, with its capabilities and under its seccomp filter,
+   * right before the execve. */
+  struct start_hooks sh = {.ctx = ctx, .state = state_created};
   struct finalize_opts fo = {.preserve_fds = ctx->preserve_fds, .listen_fds = ctx->listen_fds,
-                             .state_json = state_created};
+                             .state_json = state_created,
+                             .before_execve = c->hooks.start_container.n ? run_start_hooks : NULL,
+                             .before_execve_arg = &sh};
   finalize_exec(c, p, exe, &fo, &err);
   init_fail(ctx, &err);
 }
