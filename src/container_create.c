@@ -225,6 +225,13 @@ static int prepare_state_dir(struct creation *cr, rt_error *err) {
 }
 
 /* Until the init is done with its mounts: serve its idmap requests. */
+/* rt's messages to the init (linux/sync.h), logged under --debug. */
+static int send_to_init(struct creation *cr, enum sync_type type, const void *data, size_t len,
+                        int fd, rt_error *err) {
+  log_debug("sync: %s to the container's init", sync_type_name(type));
+  return sync_send(cr->sync_fd, type, data, len, fd, err);
+}
+
 static int wait_mounts_done(struct creation *cr, rt_error *err) {
   for (;;) {
     char *payload = NULL;
@@ -246,7 +253,7 @@ static int wait_mounts_done(struct creation *cr, rt_error *err) {
     int tree = creation_idmap_tree(cr, i, err);
     if (tree < 0)
       return -1;
-    int r = sync_send(cr->sync_fd, SYNC_IDMAP_FD, NULL, 0, tree, err);
+    int r = send_to_init(cr, SYNC_IDMAP_FD, NULL, 0, tree, err);
     close(tree);
     if (r < 0)
       return -1;
@@ -269,7 +276,7 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
     cr->st.pid_start = init_start;
   if (rt_state_write(cr->dirfd, &cr->st, err) < 0)
     return -1;
-  if (sync_send(cr->sync_fd, SYNC_USERMAP_DONE, NULL, 0, -1, err) < 0)
+  if (send_to_init(cr, SYNC_USERMAP_DONE, NULL, 0, -1, err) < 0)
     return -1;
   if (wait_mounts_done(cr, err) < 0)
     return -1;
@@ -299,7 +306,7 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
     return rt_error_set(err, ENOMEM, "state");
   memcpy(both, creating_in, l1 + 1);
   memcpy(both + l1 + 1, created, l2 + 1);
-  if (sync_send(cr->sync_fd, SYNC_HOOKS_DONE, both, l1 + l2 + 2, -1, err) < 0)
+  if (send_to_init(cr, SYNC_HOOKS_DONE, both, l1 + l2 + 2, -1, err) < 0)
     return -1;
   /* The pty master (process.terminal), then READY. */
   for (;;) {
@@ -387,8 +394,11 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     sigprocmask(SIG_BLOCK, &mask, &old);
   }
-  if (creation_load_config(&cr, err) < 0 || prepare_state_dir(&cr, err) < 0 ||
-      setup_notify(&cr, err) < 0 || creation_spawn_init(&cr, err) < 0)
+  if (creation_load_config(&cr, err) < 0)
+    goto fail;
+  log_debug("create %s: bundle %s, rootfs %s", o->id, cr.bundle, cr.rootfs);
+  if (prepare_state_dir(&cr, err) < 0 || setup_notify(&cr, err) < 0 ||
+      creation_spawn_init(&cr, err) < 0)
     goto fail;
   if (run_creation_steps(&cr, err) < 0) {
     explain_init_end(&cr, err);
@@ -402,7 +412,7 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     goto fail;
   cr.pid_file_written = o->pid_file != NULL;
   if (o->mode == RT_MODE_CREATE) {
-    if (sync_send(cr.sync_fd, SYNC_WAIT_FIFO, NULL, 0, -1, err) < 0)
+    if (send_to_init(&cr, SYNC_WAIT_FIFO, NULL, 0, -1, err) < 0)
       goto fail;
     ret = 0;
     goto out;
@@ -412,7 +422,7 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     if (notify_fd < 0)
       goto fail;
   }
-  if (sync_send(cr.sync_fd, SYNC_GO, NULL, 0, -1, err) < 0 || wait_exec(&cr, err) < 0)
+  if (send_to_init(&cr, SYNC_GO, NULL, 0, -1, err) < 0 || wait_exec(&cr, err) < 0)
     goto fail;
   if (cr.config->hooks.poststart.n) {
     /* A failure here stops and destroys the container, then runs poststop
@@ -437,7 +447,9 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
    * it runs: let go of its lock until it has exited. */
   flock(cr.dirfd, LOCK_UN);
   struct forward_notify fn = {.fd = notify_fd, .host = notify_host_socket()};
+  log_debug("run %s: waiting for the init (pid %d)", o->id, (int)cr.pid);
   ret = forward_and_wait(cr.pid, cr.pidfd, cr.master, &mask, notify_fd >= 0 ? &fn : NULL);
+  log_debug("run %s: the init exited (status %d)", o->id, ret);
   cr.pid = 0;
   rt_error e;
   if (rt_state_lock(cr.dirfd, true, &e) < 0)

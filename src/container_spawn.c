@@ -388,6 +388,8 @@ int creation_spawn_init(struct creation *cr, rt_error *err) {
   if (host_netlink >= 0)
     close(host_netlink);
   cr->pid = (pid_t)pid;
+  log_debug("create %s: init cloned, pid %d, new namespaces 0x%x%s", cr->o->id, (int)pid,
+            (unsigned)clone_flags, cr->cg_into_failed || cr->cg.into_fd < 0 ? "" : ", born in its cgroup");
   cr->pidfd = pidfd;
   cr->sync_fd = sv[0];
   cr->st.pid = cr->pid;

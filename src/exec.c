@@ -459,6 +459,8 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     exec_child_main(&x);
   }
   child = (pid_t)pid;
+  log_debug("exec %s: pid %d, joining the namespaces of the init (pid %d)", o->id, (int)child,
+            (int)ex.st.pid);
   close(sv[1]);
   sv[1] = -1;
   if (into_failed && cgroup_attach_pid_v2(&cg, child, err) < 0)
@@ -488,6 +490,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
     ret = 0;
     goto out;
   }
+  log_debug("exec %s: waiting for pid %d", o->id, (int)child);
   ret = forward_and_wait(child, child_pidfd, master, &mask, NULL);
   goto out_mask;
 kill_child:

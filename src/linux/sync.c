@@ -9,6 +9,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "util/log.h"
+
 /* A message is one header and its payload, sent in fragments of at most
  * SYNC_FRAGMENT bytes (a SOCK_SEQPACKET datagram must fit the socket's send
  * buffer: states with large annotations do not). Every fragment carries
@@ -223,6 +225,10 @@ int sync_wait(int sock, enum sync_at at, char **data, int *fd, rt_error *err) {
     return t;
   unsigned allowed = sync_table[at].allowed;
   const char *peer = sync_table[at].peer;
+  /* --debug: the steps as rt sees them (never from the container's side,
+   * whose stderr is the container's). */
+  if (strcmp(peer, "rt") != 0)
+    log_debug("sync: %s from %s", t ? sync_type_name(t) : "end of channel (execve)", peer);
   int r = t;
   if (t == 0 && !(allowed & M_EOF))
     r = rt_error_set(err, 0, "%s" PEER_GONE, peer);

@@ -358,3 +358,25 @@ c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names
   [ "$(head -n1 "$r/tmp/hook-rt")" = 1000 ]
   grep -q '^Seccomp:[[:space:]]*2' "$r/tmp/hook-rt"
 }
+
+# --debug with --log-format text: runc's logrus lines (time="..."
+# level=debug msg="..."), and the steps of create and exec. Before: rt
+# logged only cgroup writes and hooks, nothing of the init's set-up.
+@test "compat: --debug logs the steps of create and exec in runc's text shape" {
+  args sleep 30
+  rt --log "$BATS_TEST_TMPDIR/rt.log" --debug run -d c1
+  rt --log "$BATS_TEST_TMPDIR/rt.log" --debug exec c1 true
+  rt delete --force c1
+  runc --root "$RUNC_ROOT" --log "$BATS_TEST_TMPDIR/runc.log" --debug run -d c1 </dev/null >/dev/null 2>&1
+  runc --root "$RUNC_ROOT" --log "$BATS_TEST_TMPDIR/runc.log" --debug exec c1 true
+  runc --root "$RUNC_ROOT" delete --force c1
+  shape='^time="[0-9T:.Z-]+" level=(debug|info|warning|error) msg=".*"( [a-z]+=.*)?$'
+  grep -vEc "$shape" "$BATS_TEST_TMPDIR/runc.log" | grep -qx 0
+  grep -vE "$shape" "$BATS_TEST_TMPDIR/rt.log" >&3 || true
+  grep -vEc "$shape" "$BATS_TEST_TMPDIR/rt.log" | grep -qx 0
+  for step in 'create c1: bundle' 'create c1: init cloned' 'sync: USERMAP_DONE to' 'sync: MOUNTS_DONE from' \
+              'sync: READY from the container' 'sync: end of channel' 'exec c1: pid' \
+              'sync: READY from the exec process'; do
+    grep -q "level=debug msg=\"$step" "$BATS_TEST_TMPDIR/rt.log" || { echo "missing: $step" >&3; false; }
+  done
+}
