@@ -338,7 +338,7 @@ int creation_spawn_init(struct creation *cr, rt_error *err) {
        * nodes are bind-mounted from the host, as runc does. */
       .bind_devices = ns_find(l, "user") != NULL || ns_running_in_userns(),
       .new_cgroupns = ns_is_new(l, "cgroup"),
-      .new_mountns = ns_is_new(l, "mount"),
+      .mountns = ns_find(l, "mount") != NULL,
       .no_pivot = cr->o->no_pivot,
       .no_new_keyring = cr->o->no_new_keyring,
       .preserve_fds = cr->o->preserve_fds + (listen_fds > 0 ? listen_fds : 0),

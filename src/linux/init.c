@@ -182,7 +182,7 @@ _Noreturn void init_run(struct init_ctx *ctx) {
       .sync_fd = ctx->sync_fd,
   };
   umask(0);
-  if (ctx->new_mountns && rootfs_prepare(&rctx, &err) < 0)
+  if (ctx->mountns && rootfs_prepare(&rctx, &err) < 0)
     init_fail(ctx, &err);
 
   /* prestart and createRuntime run in rt (the runtime namespace) now. */
@@ -203,7 +203,7 @@ _Noreturn void init_run(struct init_ctx *ctx) {
                           &err) < 0)
     init_fail(ctx, &err);
 
-  if (ctx->new_mountns) {
+  if (ctx->mountns) {
     if (rootfs_pivot(&rctx, &err) < 0)
       init_fail(ctx, &err);
   } else if (chdir("/") < 0) {
@@ -219,7 +219,7 @@ _Noreturn void init_run(struct init_ctx *ctx) {
    * usual configs, and sysctl must still reach it (runc's order too). */
   if (proc_set_hostname(c, &err) < 0 || proc_apply_sysctl(c, &err) < 0)
     init_fail(ctx, &err);
-  if (ctx->new_mountns && rootfs_finish(&rctx, &err) < 0)
+  if (ctx->mountns && rootfs_finish(&rctx, &err) < 0)
     init_fail(ctx, &err);
   close(ctx->devnull_fd);
   if (!p) {

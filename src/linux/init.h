@@ -17,7 +17,7 @@ struct init_ctx {
   bool bind_devices;  /* device nodes are bind-mounted from the host (no mknod) */
   bool joined_paths;  /* the namespaces given by path were joined before clone3 */
   bool new_cgroupns;
-  bool new_mountns;
+  bool mountns;       /* new or joined by path: root and mounts are set up in it */
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;

@@ -100,6 +100,13 @@ int ns_validate(const oci_config *c, rt_error *err) {
         return fd;
       close(fd);
     }
+    /* A mount namespace given by path gets the container's root and mounts
+     * (as a new one does): never rt's own, the host's. */
+    if (flag == CLONE_NEWNS && ns->path && *ns->path && ns_is_own(ns->path, "mount"))
+      return rt_error_set(err, 0,
+                          "%s.path: %s is rt's own mount namespace: rt will not set up a "
+                          "root filesystem (pivot_root) in it",
+                          field, ns->path);
   }
   bool new_user = ns_is_new(l, "user");
   if (new_user && (l->n_uid_mappings == 0 || l->n_gid_mappings == 0))

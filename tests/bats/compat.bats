@@ -380,3 +380,36 @@ c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names
     grep -q "level=debug msg=\"$step" "$BATS_TEST_TMPDIR/rt.log" || { echo "missing: $step" >&3; false; }
   done
 }
+
+# A mount namespace given by path gets root.path and the mounts, as a new
+# one does (runc; config.md's root and mounts say nothing of who made the
+# namespace). Before: rt skipped both, and the process ran on the joined
+# namespace's root, the host's files. rt's own (the host's) is refused.
+@test "compat: a mount namespace joined by path gets root.path and the mounts, as with runc" {
+  args sh -c 'ls /; grep -c " /proc " /proc/self/mountinfo'
+  holder() {
+    unshare --mount --propagation private sleep 300 >/dev/null 2>&1 &
+    echo $!
+  }
+  h1=$(holder); h2=$(holder)
+  sleep 0.3
+  cfg "c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/$h1/ns/mnt'} for n in c['linux']['namespaces']]"
+  run rt run c1
+  rt_status=$status rt_out=$output
+  cfg "c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/$h2/ns/mnt'} for n in c['linux']['namespaces']]"
+  run runc --root "$RUNC_ROOT" run c1
+  runc_status=$status runc_out=$output
+  kill $h1 $h2; wait $h1 $h2 2>/dev/null || true
+  echo "rt ($rt_status): $rt_out" >&3
+  echo "runc ($runc_status): $runc_out" >&3
+  [ "$rt_status" -eq 0 ] && [ "$runc_status" -eq 0 ]
+  [ "$rt_out" = "$runc_out" ]
+  [ "$(ls "$LC_ROOTFS" | sort)" = "$(sed '$d' <<<"$rt_out" | sort)" ]
+  # rt's own mount namespace (the host's) is refused, naming the field
+  cfg "c['linux']['namespaces'] = [n if n['type'] != 'mount' else {'type': 'mount', 'path': '/proc/self/ns/mnt'} for n in c['linux']['namespaces']]"
+  run rt run c1
+  echo "own: $output" >&3
+  [ "$status" -ne 0 ]
+  [[ "$output" == *".linux.namespaces["*"].path"*"rt's own mount namespace"* ]]
+  [ ! -e "$ROOT/c1" ]
+}
