@@ -15,6 +15,7 @@
 #include "linux/process.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/mountinfo.h"
 
 /* linux.intelRdt: config-linux.md requires an error when no resctrl
  * filesystem is mounted. Where one is, rt does not drive it yet, and says so
@@ -25,7 +26,11 @@ static bool resctrl_mounted(void) {
   rt_error tmp;
   if (fs_read_file("/proc/self/mountinfo", 1 << 22, &mi, NULL, &tmp) < 0)
     return false;
-  return strstr(mi, " - resctrl ") != NULL;
+  struct rt_mountinfo m;
+  for (char *cur = mi; rt_mountinfo_next(&cur, &m) > 0;)
+    if (strcmp(m.fstype, "resctrl") == 0)
+      return true;
+  return false;
 }
 
 static int check_intel_rdt(const oci_config *c, rt_error *err) {

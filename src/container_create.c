@@ -51,7 +51,8 @@ char *container_state_json(const rt_state *st, enum rt_status s) {
 
 /* The pid of PID in its own (innermost) pid namespace: the last NSpid field. */
 static pid_t pid_in_own_ns(pid_t pid) {
-  char path[64], *data = NULL;
+  char path[64];
+  _cleanup_free_ char *data = NULL;
   snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
   rt_error e;
   if (fs_read_file(path, 1 << 16, &data, NULL, &e) < 0)
@@ -69,7 +70,6 @@ static pid_t pid_in_own_ns(pid_t pid) {
       l = end;
     }
   }
-  free(data);
   return inner;
 }
 
@@ -110,22 +110,18 @@ static void creation_abort(struct creation *cr) {
   }
 }
 
+/* The one destructor of struct creation; the fds go in the order they always
+ * did (dirfd, which holds the container's lock, after the init's channel). */
 static void creation_free(struct creation *cr) {
   cgroup_attach_close(&cr->cg);
   free(cr->notify_dir);
-  if (cr->sync_fd >= 0)
-    close(cr->sync_fd);
-  if (cr->pidfd >= 0)
-    close(cr->pidfd);
-  if (cr->master >= 0)
-    close(cr->master);
-  if (cr->dirfd >= 0)
-    close(cr->dirfd);
-  if (cr->rootfd >= 0)
-    close(cr->rootfd);
+  cr->sync_fd = rt_safe_close(cr->sync_fd);
+  cr->pidfd = rt_safe_close(cr->pidfd);
+  cr->master = rt_safe_close(cr->master);
+  cr->dirfd = rt_safe_close(cr->dirfd);
+  cr->rootfd = rt_safe_close(cr->rootfd);
   for (size_t i = 0; cr->idmap_fds && cr->config && i < cr->config->n_mounts; i++)
-    if (cr->idmap_fds[i] >= 0)
-      close(cr->idmap_fds[i]);
+    cr->idmap_fds[i] = rt_safe_close(cr->idmap_fds[i]);
   free(cr->idmap_fds);
   oci_config_free(cr->config);
   free(cr->config_data);
@@ -224,7 +220,6 @@ static int prepare_state_dir(struct creation *cr, rt_error *err) {
   return 0;
 }
 
-/* Until the init is done with its mounts: serve its idmap requests. */
 /* rt's messages to the init (linux/sync.h), logged under --debug. */
 static int send_to_init(struct creation *cr, enum sync_type type, const void *data, size_t len,
                         int fd, rt_error *err) {
@@ -232,30 +227,25 @@ static int send_to_init(struct creation *cr, enum sync_type type, const void *da
   return sync_send(cr->sync_fd, type, data, len, fd, err);
 }
 
+/* Until the init is done with its mounts: serve its idmap requests. */
 static int wait_mounts_done(struct creation *cr, rt_error *err) {
   for (;;) {
-    char *payload = NULL;
+    _cleanup_free_ char *payload = NULL;
     int t = sync_wait(cr->sync_fd, SYNC_AT_RT_MOUNTS, &payload, NULL, err);
     if (t < 0)
       return -1;
-    if (t == SYNC_MOUNTS_DONE) {
-      free(payload);
+    if (t == SYNC_MOUNTS_DONE)
       return 0;
-    }
     /* SYNC_IDMAP_REQ: the index of an idmapped mount */
     char *end = NULL;
     unsigned long i = payload ? strtoul(payload, &end, 10) : 0;
-    bool bad = !payload || end == payload || i >= cr->config->n_mounts || !cr->idmap_fds ||
-               cr->idmap_fds[i] < 0;
-    free(payload);
-    if (bad)
+    if (!payload || end == payload || i >= cr->config->n_mounts || !cr->idmap_fds ||
+        cr->idmap_fds[i] < 0)
       return rt_error_set(err, 0, "sync: bad idmap request from the init");
-    int tree = creation_idmap_tree(cr, i, err);
+    _cleanup_close_ int tree = creation_idmap_tree(cr, i, err);
     if (tree < 0)
       return -1;
-    int r = send_to_init(cr, SYNC_IDMAP_FD, NULL, 0, tree, err);
-    close(tree);
-    if (r < 0)
+    if (send_to_init(cr, SYNC_IDMAP_FD, NULL, 0, tree, err) < 0)
       return -1;
   }
 }
@@ -428,10 +418,8 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     /* A failure here stops and destroys the container, then runs poststop
      * (runtime.md lifecycle steps 9, 12 and 13). */
     cr.hooks_started = true;
-    char *running = container_state_json(&cr.st, RT_STATUS_RUNNING);
-    int hr = hooks_run(&cr.config->hooks.poststart, "poststart", running ? running : "{}", err);
-    free(running);
-    if (hr < 0)
+    _cleanup_free_ char *running = container_state_json(&cr.st, RT_STATUS_RUNNING);
+    if (hooks_run(&cr.config->hooks.poststart, "poststart", running ? running : "{}", err) < 0)
       goto fail;
   }
   if (o->mode == RT_MODE_RUN_DETACH) {

@@ -7,6 +7,7 @@
 #include "container.h"
 #include "libocispec/oci_config.h"
 #include "state.h"
+#include "util/cleanup.h"
 
 /* The largest config.json rt reads. */
 #define CONFIG_MAX (64 << 20)
@@ -27,7 +28,12 @@ struct container_handle {
 };
 int container_open(const char *root, const char *id, bool exclusive, struct container_handle *ex,
                   rt_error *err);
+/* Closes and frees what container_open got, also after it failed; leaves *ex
+ * safe to close again (the fds -1, the state zeroed). */
 void container_close(struct container_handle *ex);
+#define CONTAINER_HANDLE_INIT {.rootfd = -1, .dirfd = -1}
+RT_DEFINE_STRUCT_CLEANUP(struct container_handle, container_close)
+#define _cleanup_container_ _cleanup_(container_closep)
 /* A pidfd of the container's init, only while it is still the process rt
  * started (start time checked against the state); -1 otherwise. */
 int container_init_pidfd(const rt_state *st);

@@ -52,10 +52,8 @@ int container_open(const char *root, const char *id, bool exclusive, struct cont
 }
 
 void container_close(struct container_handle *ex) {
-  if (ex->dirfd >= 0)
-    close(ex->dirfd);
-  if (ex->rootfd >= 0)
-    close(ex->rootfd);
+  ex->dirfd = rt_safe_close(ex->dirfd);
+  ex->rootfd = rt_safe_close(ex->rootfd);
   rt_state_free(&ex->st);
 }
 
@@ -106,19 +104,19 @@ static void start_failed_teardown(struct container_handle *ex, int pidfd, const 
 }
 
 int container_start(const char *root, const char *id, rt_error *err) {
-  struct container_handle ex;
-  int ret = -1;
   _cleanup_close_ int fifo = -1;
   _cleanup_close_ int pidfd = -1;
   _cleanup_close_ int notify_fd = -1;
   _cleanup_free_ char *state_dir = NULL;
+  /* Declared last, closed first: its lock goes before the fds above. */
+  _cleanup_container_ struct container_handle ex = CONTAINER_HANDLE_INIT;
   const char *notify_host = notify_host_socket();
   if (container_open(root, id, true, &ex, err) < 0)
-    goto out;
+    return -1;
   if (ex.status != RT_STATUS_CREATED) {
     rt_error_set(err, 0, "cannot start container %s: it is %s, not created", id,
                  rt_status_name(ex.status));
-    goto out;
+    return -1;
   }
   /* The pidfd first: opening exec.fifo lets the init go on, and a short
    * program may have run and been reaped before a pidfd_open that came
@@ -126,30 +124,30 @@ int container_start(const char *root, const char *id, rt_error *err) {
   pidfd = container_init_pidfd(&ex.st);
   if (pidfd < 0) {
     rt_error_set(err, 0, "cannot start container %s: its init is gone", id);
-    goto out;
+    return -1;
   }
   /* NOTIFY_SOCKET: the socket must be there before the program runs. */
   if (notify_host && faccessat(ex.dirfd, "notify", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
     _cleanup_free_ char *aroot = fs_abspath(root);
     if (!aroot || asprintf(&state_dir, "%s/%s", aroot, id) < 0) {
       rt_error_set(err, ENOMEM, "NOTIFY_SOCKET");
-      goto out;
+      return -1;
     }
     notify_fd = notify_bind(state_dir, err);
     if (notify_fd < 0)
-      goto out;
+      return -1;
   }
   fifo = openat(ex.dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fifo < 0) {
     rt_error_set(err, errno, "open exec.fifo of %s", id);
-    goto out;
+    return -1;
   }
   /* The init writes one byte once it sees us open the fifo. */
   for (;;) {
     struct pollfd pfd[2] = {{.fd = fifo, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
     if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
       rt_error_set(err, errno, "poll exec.fifo");
-      goto out;
+      return -1;
     }
     if (pfd[0].revents & POLLIN) {
       char b;
@@ -158,14 +156,14 @@ int container_start(const char *root, const char *id, rt_error *err) {
     }
     if (pfd[1].revents) {
       rt_error_set(err, 0, "cannot start container %s: its init exited", id);
-      goto out;
+      return -1;
     }
   }
   /* Then it runs the startContainer hooks and execve's the program, which
    * closes its end: EOF. A failure arrives as "E" and the message. */
   if (fcntl(fifo, F_SETFL, 0) < 0) {
     rt_error_set(err, errno, "exec.fifo of %s", id);
-    goto out;
+    return -1;
   }
   char report[1024];
   size_t got = 0;
@@ -186,40 +184,36 @@ int container_start(const char *root, const char *id, rt_error *err) {
     if (report[0] == 'H') {
       /* runtime.md lifecycle step 7: a startContainer hook failed: stop,
        * destroy (step 12) and run poststop (step 13). */
-      oci_config *hc = container_saved_config(ex.dirfd);
+      _cleanup_oci_config_ oci_config *hc = container_saved_config(ex.dirfd);
       start_failed_teardown(&ex, pidfd, hc, id);
-      oci_config_free(hc);
     }
-    goto out;
+    return -1;
   }
   unlinkat(ex.dirfd, "exec.fifo", 0);
   ex.st.created_status = false;
   if (rt_state_write(ex.dirfd, &ex.st, err) < 0)
-    goto out;
-  oci_config *c = container_saved_config(ex.dirfd);
-  if (c && c->hooks.poststart.n) {
-    _cleanup_free_ char *js = container_state_json(&ex.st, RT_STATUS_RUNNING);
-    if (hooks_run(&c->hooks.poststart, "poststart", js ? js : "{}", err) < 0) {
-      /* runtime.md lifecycle step 9: an error, the container stopped and
-       * destroyed (step 12: everything create made, its cgroup too) and
-       * the poststop hooks run (step 13). */
-      rt_error_prefix(err, "cannot start container %s", id);
-      start_failed_teardown(&ex, pidfd, c, id);
-      oci_config_free(c);
-      goto out;
+    return -1;
+  {
+    _cleanup_oci_config_ oci_config *c = container_saved_config(ex.dirfd);
+    if (c && c->hooks.poststart.n) {
+      _cleanup_free_ char *js = container_state_json(&ex.st, RT_STATUS_RUNNING);
+      if (hooks_run(&c->hooks.poststart, "poststart", js ? js : "{}", err) < 0) {
+        /* runtime.md lifecycle step 9: an error, the container stopped and
+         * destroyed (step 12: everything create made, its cgroup too) and
+         * the poststop hooks run (step 13). */
+        rt_error_prefix(err, "cannot start container %s", id);
+        start_failed_teardown(&ex, pidfd, c, id);
+        return -1;
+      }
     }
   }
-  oci_config_free(c);
-  ret = 0;
   if (notify_fd >= 0) {
     /* Others may use the container meanwhile; runc too waits for READY=1. */
     flock(ex.dirfd, LOCK_UN);
     if (notify_wait_ready(notify_fd, notify_host, pidfd, ex.st.pid, err) < 0)
-      ret = -1;
+      return -1;
   }
-out:
-  container_close(&ex);
-  return ret;
+  return 0;
 }
 
 /* Every process of the container: those in its init's pid namespace (when
@@ -282,24 +276,23 @@ static int kill_all(const rt_state *st, int sig, rt_error *err) {
 }
 
 int container_kill(const char *root, const char *id, int sig, bool all, rt_error *err) {
-  struct container_handle ex;
-  int ret = -1;
+  int ret;
   _cleanup_close_ int pidfd = -1;
+  _cleanup_container_ struct container_handle ex = CONTAINER_HANDLE_INIT;
   if (container_open(root, id, false, &ex, err) < 0)
-    goto out;
+    return -1;
   if (ex.status == RT_STATUS_STOPPED && all) {
     /* As runc: what is left in the cgroup of a stopped container (its init
      * gone, processes that shared a pid namespace still there) is
      * signalled; no cgroup, nothing to do. containerd's shim relies on it. */
-    ret = ex.st.cgroup_path && cgroup_is_frozen(ex.st.cgroup_path) != -ENOENT
-              ? kill_all(&ex.st, sig, err)
-              : 0;
-    goto out;
+    return ex.st.cgroup_path && cgroup_is_frozen(ex.st.cgroup_path) != -ENOENT
+               ? kill_all(&ex.st, sig, err)
+               : 0;
   }
   if (ex.status != RT_STATUS_CREATED && ex.status != RT_STATUS_RUNNING &&
       ex.status != RT_STATUS_PAUSED) {
     rt_error_set(err, 0, "container %s is not running (it is %s)", id, rt_status_name(ex.status));
-    goto out;
+    return -1;
   }
   if (all) {
     ret = kill_all(&ex.st, sig, err);
@@ -307,11 +300,11 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
     pidfd = container_init_pidfd(&ex.st);
     if (pidfd < 0) {
       rt_error_set(err, 0, "container %s is not running", id);
-      goto out;
+      return -1;
     }
     if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
       rt_error_set(err, errno, "kill container %s with signal %d", id, sig);
-      goto out;
+      return -1;
     }
     ret = 0;
   }
@@ -322,8 +315,6 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
     if (cgroup_freeze(ex.st.cgroup_path, false, &tmp) < 0)
       log_warn("kill: thaw the paused container: %s", tmp.msg);
   }
-out:
-  container_close(&ex);
   return ret;
 }
 
@@ -388,8 +379,7 @@ static int created_time(const rt_state *st, struct timespec *out) {
 }
 
 int container_delete(const char *root, const char *id, bool force, rt_error *err) {
-  struct container_handle ex;
-  int ret = -1;
+  _cleanup_container_ struct container_handle ex = CONTAINER_HANDLE_INIT;
   if (container_open(root, id, true, &ex, err) < 0) {
     container_close(&ex); /* drop its lock first */
     return delete_missing(root, id, force, err);
@@ -398,7 +388,7 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
     if (!force) {
       rt_error_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
                    rt_status_name(ex.status));
-      goto out;
+      return -1;
     }
     rt_error e;
     if (kill_all(&ex.st, SIGKILL, &e) < 0)
@@ -409,7 +399,7 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
       log_warn("%s", e.msg);
     if (wait_gone(&ex.st, 10000) < 0) {
       rt_error_set(err, 0, "container %s did not die after SIGKILL", id);
-      goto out;
+      return -1;
     }
   }
   if (ex.status == RT_STATUS_STOPPED) {
@@ -427,18 +417,12 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
                ? cgroup_destroy_unfinished(ex.st.cgroup_path, ex.st.systemd_cgroup, &since, err)
                : cgroup_destroy(ex.st.cgroup_path, ex.st.systemd_cgroup, err);
   if (ex.st.cgroup_path && dr < 0)
-    goto out;
-  oci_config *c = container_saved_config(ex.dirfd);
-  if (rt_state_dir_remove(ex.rootfd, id, err) < 0) {
-    oci_config_free(c);
-    goto out;
-  }
+    return -1;
+  _cleanup_oci_config_ oci_config *c = container_saved_config(ex.dirfd);
+  if (rt_state_dir_remove(ex.rootfd, id, err) < 0)
+    return -1;
   container_run_poststop(c, &ex.st);
-  oci_config_free(c);
-  ret = 0;
-out:
-  container_close(&ex);
-  return ret;
+  return 0;
 }
 
 /* ---- the runtime process itself ---- */

@@ -23,10 +23,10 @@
 
 static int freeze(const char *root, const char *id, bool on, rt_error *err) {
   const char *name = on ? "pause" : "resume";
-  struct container_handle ex;
+  _cleanup_container_ struct container_handle ex = CONTAINER_HANDLE_INIT;
   int ret = -1;
   if (container_open(root, id, true, &ex, err) < 0)
-    goto out;
+    return -1;
   int frozen = ex.st.cgroup_path ? cgroup_is_frozen(ex.st.cgroup_path) : -1;
   bool paused = ex.status == RT_STATUS_PAUSED || (ex.status != RT_STATUS_STOPPED && frozen == 1);
   if (ex.status == RT_STATUS_STOPPED || ex.status == RT_STATUS_CREATING)
@@ -41,8 +41,6 @@ static int freeze(const char *root, const char *id, bool on, rt_error *err) {
     rt_error_prefix(err, "%s %s", name, id);
   else
     ret = 0;
-out:
-  container_close(&ex);
   return ret;
 }
 
@@ -66,10 +64,10 @@ oci_resources *container_resources_read(const char *file, rt_error *err) {
 }
 
 int container_update(const char *root, const char *id, const oci_resources *r, rt_error *err) {
-  struct container_handle ex;
+  _cleanup_container_ struct container_handle ex = CONTAINER_HANDLE_INIT;
   int ret = -1;
   if (container_open(root, id, true, &ex, err) < 0)
-    goto out;
+    return -1;
   if (ex.status == RT_STATUS_STOPPED)
     rt_error_set(err, 0, "cannot update container %s: it is stopped", id);
   else if (!ex.st.cgroup_path)
@@ -78,15 +76,13 @@ int container_update(const char *root, const char *id, const oci_resources *r, r
     rt_error_prefix(err, "update %s", id);
   else
     ret = 0;
-out:
-  container_close(&ex);
   return ret;
 }
 
 /* ---- ps ---- */
 
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, rt_error *err) {
-  struct container_handle ex;
+  _cleanup_container_ struct container_handle ex = CONTAINER_HANDLE_INIT;
   int ret = -1;
   *pids = NULL;
   *n = 0;
@@ -100,7 +96,6 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, rt
     rt_error_prefix(err, "ps %s", id);
   else
     ret = 0;
-  container_close(&ex);
   return ret;
 }
 
@@ -116,15 +111,13 @@ struct target {
 
 /* Look the container up again: whether it is still there and running. */
 static int lookup(const char *root, struct target *t, rt_error *err) {
-  struct container_handle ex;
-  int ret = container_open(root, t->id, false, &ex, err);
-  if (ret == 0) {
-    t->status = ex.status;
-    free(t->path);
-    t->path = ex.st.cgroup_path ? strdup(ex.st.cgroup_path) : NULL;
-  }
-  container_close(&ex);
-  return ret;
+  _cleanup_container_ struct container_handle ex = CONTAINER_HANDLE_INIT;
+  if (container_open(root, t->id, false, &ex, err) < 0)
+    return -1;
+  t->status = ex.status;
+  free(t->path);
+  t->path = ex.st.cgroup_path ? strdup(ex.st.cgroup_path) : NULL;
+  return 0;
 }
 
 static void emit_event(const struct target *t, const char *type, const char *data) {

@@ -141,19 +141,17 @@ int creation_idmap_tree(struct creation *cr, size_t i, rt_error *err) {
     src = NULL;
   if (!src)
     return rt_error_set(err, ENOMEM, "idmap");
-  int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+  _cleanup_close_ int tree =
+      open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rec ? AT_RECURSIVE : 0));
   if (tree < 0)
     return rt_error_set(err, errno, "config.json: .mounts[%zu].source: bind %s", i, src);
   struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)cr->idmap_fds[i]};
-  if (mount_setattr(tree, "", AT_EMPTY_PATH | (ridmap ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
-    int e = errno;
-    close(tree);
-    return rt_error_set(err, e,
+  if (mount_setattr(tree, "", AT_EMPTY_PATH | (ridmap ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+    return rt_error_set(err, errno,
                         "config.json: .mounts[%zu].options: idmap %s (does its filesystem support "
                         "idmapped mounts?)",
                         i, src);
-  }
-  return tree;
+  return TAKE_FD(tree);
 }
 
 /* clone3 the init (args as creation_spawn_init made them): born in the cgroup2
@@ -208,17 +206,13 @@ static pid_t pidfd_pid(int pidfd) {
  * init run rt's code from memory, as the init always does. */
 static long clone_init_joined(struct creation *cr, struct clone_args *args, struct init_ctx *ctx,
                               int rt_sync_fd, rt_error *err) {
-  int hs[2];
+  _cleanup_close_pair_ int hs[2] = {-1, -1};
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, hs) < 0)
     return rt_error_set(err, errno, "socketpair");
   struct clone_args h = {.exit_signal = SIGCHLD};
   long hp = syscall(SYS_clone3, &h, sizeof h);
-  if (hp < 0) {
-    int e = errno;
-    close(hs[0]);
-    close(hs[1]);
-    return rt_error_set(err, e, "clone3 a helper to join the namespaces");
-  }
+  if (hp < 0)
+    return rt_error_set(err, errno, "clone3 a helper to join the namespaces");
   if (hp == 0) {
     rt_error e = {0};
     close(hs[0]);
@@ -243,11 +237,11 @@ static long clone_init_joined(struct creation *cr, struct clone_args *args, stru
     sync_send(hs[1], SYNC_ERROR, e.msg, strlen(e.msg), -1, &e);
     _exit(1);
   }
-  close(hs[1]);
-  char *payload = NULL;
+  hs[1] = rt_safe_close(hs[1]);
+  _cleanup_free_ char *payload = NULL;
   int fd = -1;
   int t = sync_wait(hs[0], SYNC_AT_RT_HELPER, &payload, &fd, err);
-  close(hs[0]);
+  hs[0] = rt_safe_close(hs[0]);
   while (waitpid((pid_t)hp, NULL, 0) < 0 && errno == EINTR)
     ;
   long pid = -1;
@@ -268,7 +262,6 @@ static long clone_init_joined(struct creation *cr, struct clone_args *args, stru
   } else if (t == SYNC_READY) {
     rt_error_set(err, EPROTO, "sync: the helper that joins the namespaces sent no pidfd");
   }
-  free(payload);
   return pid;
 }
 
@@ -277,46 +270,31 @@ int creation_spawn_init(struct creation *cr, rt_error *err) {
   if (prepare_idmaps(cr, err) < 0 || creation_cgroup_create(cr, err) < 0)
     return -1;
   clone_flags = clone_flags_of(cr->config->linux_);
-  int sv[2];
+  /* Closed on every way out but sv[0], which goes to cr (TAKE_FD); the
+   * init's ends (sv[1], devnull, init_dirfd, host_netlink) stay open until
+   * clone3 has copied them. */
+  _cleanup_close_pair_ int sv[2] = {-1, -1};
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return rt_error_set(err, errno, "socketpair");
-  int devnull = open("/dev/null", O_PATH | O_CLOEXEC);
-  if (devnull < 0) {
-    close(sv[0]);
-    close(sv[1]);
+  _cleanup_close_ int devnull = open("/dev/null", O_PATH | O_CLOEXEC);
+  if (devnull < 0)
     return rt_error_set(err, errno, "open /dev/null");
-  }
   const oci_linux *l = cr->config->linux_;
-  int host_netlink = -1;
+  _cleanup_close_ int host_netlink = -1;
   if (l && l->n_net_devices) {
-    if (!ns_find(l, "network")) {
-      close(sv[0]);
-      close(sv[1]);
-      close(devnull);
+    if (!ns_find(l, "network"))
       return rt_error_set(err, 0, "config.json: .linux.netDevices: needs a network namespace");
-    }
     host_netlink = netdev_socket(err);
-    if (host_netlink < 0) {
-      close(sv[0]);
-      close(sv[1]);
-      close(devnull);
+    if (host_netlink < 0)
       return -1;
-    }
   }
   /* The init opens exec.fifo through its own open file description of the
    * state directory: cr->dirfd carries the container's flock, which the init
    * must not hold while it waits for `rt start` (flock belongs to the open
    * file description, and clone copies the descriptor). */
-  int init_dirfd = openat(cr->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (init_dirfd < 0) {
-    int e = errno;
-    close(sv[0]);
-    close(sv[1]);
-    close(devnull);
-    if (host_netlink >= 0)
-      close(host_netlink);
-    return rt_error_set(err, e, "open the state directory for the init");
-  }
+  _cleanup_close_ int init_dirfd = openat(cr->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (init_dirfd < 0)
+    return rt_error_set(err, errno, "open the state directory for the init");
   /* sd_listen_fds(3): the fds are ours only when LISTEN_PID names us. */
   const char *lfds = getenv("LISTEN_FDS"), *lpid = getenv("LISTEN_PID");
   int listen_fds = 0;
@@ -356,15 +334,8 @@ int creation_spawn_init(struct creation *cr, rt_error *err) {
       .pidfd = (uint64_t)(uintptr_t)&pidfd,
       .exit_signal = SIGCHLD,
   };
-  if (security_prepare(cr->config, err) < 0) {
-    close(sv[0]);
-    close(sv[1]);
-    close(devnull);
-    close(init_dirfd);
-    if (host_netlink >= 0)
-      close(host_netlink);
+  if (security_prepare(cr->config, err) < 0)
     return -1;
-  }
   rt_error_clear(err);
   long pid = ns_join_before_clone(l) || needs_parent_namespaces(l)
                  ? clone_init_joined(cr, &args, &ctx, sv[0], err)
@@ -372,27 +343,13 @@ int creation_spawn_init(struct creation *cr, rt_error *err) {
   int clone_errno = errno;
   if (pid != 0)
     security_release();
-  if (pid < 0) {
-    int e = clone_errno;
-    close(sv[0]);
-    close(sv[1]);
-    close(devnull);
-    close(init_dirfd);
-    if (host_netlink >= 0)
-      close(host_netlink);
-    return err->msg[0] ? -1 : rt_error_set(err, e, "clone3 the container's init");
-  }
-  close(sv[1]);
-  close(devnull);
-  close(init_dirfd);
-  if (host_netlink >= 0)
-    close(host_netlink);
+  if (pid < 0)
+    return err->msg[0] ? -1 : rt_error_set(err, clone_errno, "clone3 the container's init");
   cr->pid = (pid_t)pid;
   log_debug("create %s: init cloned, pid %d, new namespaces 0x%x%s", cr->o->id, (int)pid,
             (unsigned)clone_flags, cr->cg_into_failed || cr->cg.into_fd < 0 ? "" : ", born in its cgroup");
   cr->pidfd = pidfd;
-  cr->sync_fd = sv[0];
+  cr->sync_fd = TAKE_FD(sv[0]);
   cr->st.pid = cr->pid;
   return 0;
 }
-

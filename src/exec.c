@@ -67,6 +67,9 @@ static void exec_process_free(struct exec_process *ep) {
     oci_process_free(ep->parsed);
 }
 
+RT_DEFINE_STRUCT_CLEANUP(struct exec_process, exec_process_free)
+RT_DEFINE_STRUCT_CLEANUP(struct cgroup_attach, cgroup_attach_close)
+
 static char **strv_append(struct exec_process *ep, char **base, size_t n, char **extra,
                           size_t m, size_t *out_n) {
   char **v = own(ep, calloc(n + m + 1, sizeof *v));
@@ -325,52 +328,58 @@ static int restore_own_namespaces(int fds[2], rt_error *err) {
 }
 
 int container_exec(const struct rt_exec_opts *o, rt_error *err) {
-  struct container_handle ex;
-  struct exec_process ep = {0};
-  oci_config *c = NULL;
-  int ret = -1, pidfd = -1, sv[2] = {-1, -1}, master = -1, child_pidfd = -1;
-  struct cgroup_attach cg = CGROUP_ATTACH_INIT;
+  /* Released in the reverse order: cg first, the container's handle (its
+   * lock) last. */
+  _cleanup_container_ struct container_handle ex = CONTAINER_HANDLE_INIT;
+  _cleanup_oci_config_ oci_config *c = NULL;
+  _cleanup_(exec_process_freep) struct exec_process ep = {0};
+  _cleanup_free_ char *state = NULL;
+  _cleanup_close_pair_ int own_ns[2] = {-1, -1};
+  _cleanup_close_pair_ int sv[2] = {-1, -1};
+  _cleanup_close_ int pidfd = -1;
+  _cleanup_close_ int child_pidfd = -1;
+  _cleanup_close_ int master = -1;
+  _cleanup_(cgroup_attach_closep) struct cgroup_attach cg = CGROUP_ATTACH_INIT;
+  int ret = -1;
   pid_t child = -1;
-  char *state = NULL;
-  int own_ns[2] = {-1, -1};
   sigset_t mask, old;
   forward_signal_set(&mask);
   bool foreground = !o->detach;
   if (container_open(o->root, o->id, false, &ex, err) < 0)
-    goto out;
+    return -1;
   if (ex.status == RT_STATUS_PAUSED && !o->ignore_paused) {
     rt_error_set(err, 0, "cannot exec in container %s: it is paused (use --ignore-paused)", o->id);
-    goto out;
+    return -1;
   }
   if (ex.status != RT_STATUS_RUNNING && ex.status != RT_STATUS_CREATED &&
       ex.status != RT_STATUS_PAUSED) {
     rt_error_set(err, 0, "cannot exec in container %s: it is %s", o->id, rt_status_name(ex.status));
-    goto out;
+    return -1;
   }
   c = container_saved_config(ex.dirfd);
   if (!c) {
     rt_error_set(err, 0, "cannot read the saved config of container %s", o->id);
-    goto out;
+    return -1;
   }
   if (build_process(&ep, c, o, err) < 0)
-    goto out;
+    return -1;
   if (ep.p.terminal && !o->console_socket && o->detach) {
     rt_error_set(err, 0, "exec --tty --detach needs --console-socket to receive the terminal");
-    goto out;
+    return -1;
   }
   bool frozen = ex.st.cgroup_path && cgroup_is_frozen(ex.st.cgroup_path) == 1;
   if (frozen && !o->ignore_paused) {
     rt_error_set(err, 0, "cannot exec in container %s: it is paused (use --ignore-paused)", o->id);
-    goto out;
+    return -1;
   }
   if (o->cgroup && !ex.st.cgroup_path) {
     rt_error_set(err, 0, "exec --cgroup %s: container %s has no cgroup", o->cgroup, o->id);
-    goto out;
+    return -1;
   }
   pidfd = container_init_pidfd(&ex.st);
   if (pidfd < 0) {
     rt_error_set(err, 0, "cannot exec in container %s: its init is gone", o->id);
-    goto out;
+    return -1;
   }
   int parent_flags, child_flags;
   ns_flags_of(c, &parent_flags, &child_flags);
@@ -378,14 +387,14 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
    * clone3 of the exec child and takes its own back right after (it forks
    * nothing else meanwhile; see restore_own_namespaces). */
   if (parent_flags && save_own_namespaces(parent_flags, own_ns, err) < 0)
-    goto out;
+    return -1;
   if (parent_flags && setns(pidfd, parent_flags) < 0) {
     rt_error_set(err, errno, "setns into the container's pid/time namespace");
-    goto out;
+    return -1;
   }
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     rt_error_set(err, errno, "socketpair");
-    goto out;
+    return -1;
   }
   state = rt_state_to_json(&ex.st, ex.status, false);
   /* A frozen (v1) freezer would stop the child as soon as it entered by
@@ -394,7 +403,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
    * moves the child the old way and lets go of the lock without waiting. */
   if (ex.st.cgroup_path && !frozen &&
       cgroup_attach_open(ex.st.cgroup_path, o->cgroup, &cg, err) < 0)
-    goto out;
+    return -1;
   struct exec_child x = {.config = c,          .p = &ep.p,
                          .pidfd = pidfd,       .child_flags = child_flags,
                          .sync_fd = sv[1],     .preserve_fds = o->preserve_fds,
@@ -461,8 +470,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   child = (pid_t)pid;
   log_debug("exec %s: pid %d, joining the namespaces of the init (pid %d)", o->id, (int)child,
             (int)ex.st.pid);
-  close(sv[1]);
-  sv[1] = -1;
+  sv[1] = rt_safe_close(sv[1]);
   if (into_failed && cgroup_attach_pid_v2(&cg, child, err) < 0)
     goto kill_child;
   cgroup_attach_close(&cg);
@@ -487,8 +495,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
       goto kill_child;
   }
   if (!foreground) {
-    ret = 0;
-    goto out;
+    return 0;
   }
   log_debug("exec %s: waiting for pid %d", o->id, (int)child);
   ret = forward_and_wait(child, child_pidfd, master, &mask, NULL);
@@ -500,24 +507,5 @@ kill_child:
 out_mask:
   if (foreground)
     sigprocmask(SIG_SETMASK, &old, NULL);
-out:
-  cgroup_attach_close(&cg);
-  if (master >= 0)
-    close(master);
-  if (child_pidfd >= 0)
-    close(child_pidfd);
-  if (pidfd >= 0)
-    close(pidfd);
-  if (sv[0] >= 0)
-    close(sv[0]);
-  if (sv[1] >= 0)
-    close(sv[1]);
-  for (int i = 0; i < 2; i++)
-    if (own_ns[i] >= 0)
-      close(own_ns[i]);
-  free(state);
-  exec_process_free(&ep);
-  oci_config_free(c);
-  container_close(&ex);
   return ret;
 }

@@ -22,7 +22,7 @@ void forward_signal_set(sigset_t *mask) {
 
 int forward_and_wait(pid_t pid, int pidfd, int master, const sigset_t *mask,
                      const struct forward_notify *notify) {
-  int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+  _cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
   struct term_proxy *tp = master >= 0 ? term_proxy_new(master) : NULL;
   int status = -1;
   bool done = false;
@@ -65,7 +65,5 @@ int forward_and_wait(pid_t pid, int pidfd, int master, const sigset_t *mask,
     term_proxy_drain(tp);
     term_proxy_free(tp);
   }
-  if (sfd >= 0)
-    close(sfd);
   return status < 0 ? 255 : status;
 }

@@ -60,24 +60,20 @@ int notify_setup_config(oci_config *c, int dirfd, const char *state_dir, rt_erro
   }
   /* The environment: NOTIFY_SOCKET replaced or added. */
   oci_process *p = c->process;
-  char *var = xstrdup("NOTIFY_SOCKET=" RT_NOTIFY_SOCKET_IN_CONTAINER, &oom);
-  if (oom || !var) {
-    free(var);
+  _cleanup_free_ char *var = xstrdup("NOTIFY_SOCKET=" RT_NOTIFY_SOCKET_IN_CONTAINER, &oom);
+  if (oom || !var)
     return rt_error_set(err, ENOMEM, "NOTIFY_SOCKET");
-  }
   for (size_t i = 0; i < p->n_env; i++)
     if (strncmp(p->env[i], "NOTIFY_SOCKET=", 14) == 0) {
       free(p->env[i]);
-      p->env[i] = var;
+      p->env[i] = TAKE_PTR(var);
       return 0;
     }
   char **env = realloc(p->env, (p->n_env + 2) * sizeof *env);
-  if (!env) {
-    free(var);
+  if (!env)
     return rt_error_set(err, ENOMEM, "NOTIFY_SOCKET");
-  }
   p->env = env;
-  p->env[p->n_env++] = var;
+  p->env[p->n_env++] = TAKE_PTR(var);
   p->env[p->n_env] = NULL;
   return 0;
 }
@@ -103,16 +99,13 @@ int notify_bind(const char *state_dir, rt_error *err) {
   socklen_t len;
   if (fill_addr(&a, &len, path) < 0)
     return rt_error_set(err, ENAMETOOLONG, "NOTIFY_SOCKET: %s", path);
-  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  _cleanup_close_ int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return rt_error_set(err, errno, "NOTIFY_SOCKET: socket");
   unlink(path); /* one a previous start left */
-  if (bind(fd, (struct sockaddr *)&a, len) < 0 || chmod(path, 0777) < 0) {
-    int e = errno;
-    close(fd);
-    return rt_error_set(err, e, "NOTIFY_SOCKET: bind %s", path);
-  }
-  return fd;
+  if (bind(fd, (struct sockaddr *)&a, len) < 0 || chmod(path, 0777) < 0)
+    return rt_error_set(err, errno, "NOTIFY_SOCKET: bind %s", path);
+  return TAKE_FD(fd);
 }
 
 int notify_relay_one(int fd, const char *host, pid_t mainpid, rt_error *err) {

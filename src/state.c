@@ -156,16 +156,15 @@ static int cmp_str(const void *a, const void *b) {
 int rt_state_list_ids(int rootfd, char ***ids_out, size_t *n_out, rt_error *err) {
   *ids_out = NULL;
   *n_out = 0;
-  int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_close_ int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return rt_error_set(err, errno, "open the --root directory");
-  DIR *d = fdopendir(fd);
-  if (!d) {
-    int e = errno;
-    close(fd);
-    return rt_error_set(err, e, "read the --root directory");
-  }
-  char **ids = NULL;
+  _cleanup_closedir_ DIR *d = fdopendir(fd);
+  if (!d)
+    return rt_error_set(err, errno, "read the --root directory");
+  int dfd = TAKE_FD(fd); /* d's now */
+  /* NULL-terminated all along (ids[n] = NULL), freed unless handed out */
+  _cleanup_strv_ char **ids = NULL;
   size_t n = 0, cap = 0;
   struct dirent *e;
   int r = 0;
@@ -174,22 +173,20 @@ int rt_state_list_ids(int rootfd, char ***ids_out, size_t *n_out, rt_error *err)
     /* What a create killed before it renamed its new directory into place
      * left (rt_state_dir_create): gone once nobody holds its lock. */
     if (strncmp(e->d_name, "#creating-", 10) == 0) {
-      int cfd = openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      _cleanup_close_ int cfd = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       struct stat cs;
       /* older than a few seconds: not one made a moment ago whose creator
        * is about to lock it */
       if (cfd >= 0 && fstat(cfd, &cs) == 0 && cs.st_mtime < time(NULL) - 5 &&
           flock(cfd, LOCK_EX | LOCK_NB) == 0)
-        remove_tree_at(fd, e->d_name);
-      if (cfd >= 0)
-        close(cfd);
+        remove_tree_at(dfd, e->d_name);
       continue;
     }
     /* a container is a directory whose name is a valid id ("." and ".." are not) */
     if (rt_id_validate(e->d_name, NULL) < 0)
       continue;
     struct stat sb;
-    if (fstatat(fd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
+    if (fstatat(dfd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
       continue;
     if (n + 2 > cap) {
       cap = cap ? 2 * cap : 16;
@@ -209,16 +206,11 @@ int rt_state_list_ids(int rootfd, char ***ids_out, size_t *n_out, rt_error *err)
   }
   if (!r && errno)
     r = rt_error_set(err, errno, "read the --root directory");
-  closedir(d);
-  if (r < 0) {
-    for (size_t i = 0; i < n; i++)
-      free(ids[i]);
-    free(ids);
+  if (r < 0)
     return r;
-  }
   if (n)
     qsort(ids, n, sizeof *ids, cmp_str);
-  *ids_out = ids;
+  *ids_out = TAKE_PTR(ids);
   *n_out = n;
   return 0;
 }
@@ -229,7 +221,7 @@ static int remove_tree_at(int dirfd, const char *name) {
     return -errno;
   DIR *d = fdopendir(fd);
   if (!d) {
-    close(fd);
+    rt_safe_close(fd); /* keeps errno */
     return -errno;
   }
   struct dirent *e;

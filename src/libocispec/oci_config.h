@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "util/cleanup.h"
 #include "util/error.h"
 
 typedef struct oci_map {
@@ -393,6 +394,14 @@ void oci_process_free(oci_process *p);
 oci_resources *oci_resources_parse_data(const char *data, size_t len, const char *name,
                                         rt_error *err);
 void oci_resources_free(oci_resources *r);
+
+/* _cleanup_oci_config_ and friends (util/cleanup.h). */
+RT_DEFINE_PTR_CLEANUP(oci_config, oci_config_free)
+RT_DEFINE_PTR_CLEANUP(oci_process, oci_process_free)
+RT_DEFINE_PTR_CLEANUP(oci_resources, oci_resources_free)
+#define _cleanup_oci_config_ _cleanup_(oci_config_freep)
+#define _cleanup_oci_process_ _cleanup_(oci_process_freep)
+#define _cleanup_oci_resources_ _cleanup_(oci_resources_freep)
 
 /* Lookup in a string map; NULL when absent. */
 const char *oci_map_get(const oci_map *m, const char *key);

@@ -450,8 +450,7 @@ int exe_seal_ensure(char **argv, rt_error *err) {
   } else if (overlay_exe(&fd, &why) == 0) {
     reexec(fd, argv);
     rt_error_set(&why, errno, "execveat the overlayfs copy of rt");
-    close(fd);
-    fd = -1;
+    fd = rt_safe_close(fd);
   }
   log_debug("CVE-2019-5736 defence: %s; using a sealed memfd copy", why.msg);
   if (memfd_exe(&fd, err) == 0) {

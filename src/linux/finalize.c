@@ -174,12 +174,13 @@ int finalize_exec(const oci_config *c, const oci_process *p, const char *exe,
   if (proc_apply_caps(p, 0, err) < 0)
     return -1;
   chown_stdio(p);
-  rt_error cwd_err = {0};
-  bool cwd_done = proc_chdir(p, &cwd_err) == 0;
-  if (!cwd_done && cwd_err.errnum != EACCES) {
-    *err = cwd_err;
+  /* EACCES: tried again below, as the container's user (err passed on,
+   * never copied: the 2 KiB rt_error stays where the caller has it). */
+  bool cwd_done = proc_chdir(p, err) == 0;
+  if (!cwd_done && err->errnum != EACCES)
     return -1;
-  }
+  if (!cwd_done)
+    rt_error_clear(err);
   /* Loading a filter without no_new_privs needs CAP_SYS_ADMIN. */
   bool hold = c->linux_ && c->linux_->seccomp && !p->no_new_privileges;
   if (proc_apply_user(p, setgroups_denied(), err) < 0 || proc_apply_caps(p, hold ? 3 : 1, err) < 0)

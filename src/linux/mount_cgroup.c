@@ -14,6 +14,7 @@
 
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/mountinfo.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -126,21 +127,18 @@ static int mount_v1_layout(int rootfd, const char *dest, unsigned long flags, bo
   _cleanup_free_ char *info = NULL;
   if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
     return -1;
-  for (char *line = info, *next; line && *line; line = next) {
-    next = strchr(line, '\n');
-    if (next)
-      *next++ = '\0';
-    char mp[PATH_MAX], fstype[64], super[1024];
-    char *sep = strstr(line, " - ");
-    if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
-        sscanf(sep + 3, "%63s %*s %1023s", fstype, super) != 2)
-      continue;
+  struct rt_mountinfo m;
+  for (char *cur = info; rt_mountinfo_next(&cur, &m) > 0;) {
+    const char *mp = m.mount_point; /* unescaped */
     if (strncmp(mp, "/sys/fs/cgroup/", 15) != 0 || strchr(mp + 15, '/'))
       continue;
-    bool v2 = strcmp(fstype, "cgroup2") == 0;
-    if (!v2 && strcmp(fstype, "cgroup") != 0)
+    bool v2 = strcmp(m.fstype, "cgroup2") == 0;
+    if (!v2 && strcmp(m.fstype, "cgroup") != 0)
       continue;
     const char *name = mp + 15;
+    /* bounded as before: opts below is built from it with strcat */
+    char super[1024];
+    snprintf(super, sizeof super, "%s", m.super_options);
     /* The controllers (or name=) of a v1 hierarchy are in its super options. */
     char opts[1024] = "";
     char key[1024] = "";

@@ -24,11 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "seccomp/seccomp.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 #define MAGIC "RTSECCOMP1\n"
@@ -163,40 +163,25 @@ int rt_seccomp_cache_get(int dirfd, const char *key, struct rt_seccomp_prog *out
   return 1;
 }
 
-static bool write_all(int fd, const void *p, size_t n) {
-  const char *c = p;
-  while (n) {
-    ssize_t w = write(fd, c, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return false;
-    c += w;
-    n -= (size_t)w;
-  }
-  return true;
-}
-
+/* Written as state.json is (fs_write_file_atomicat): a temporary file, then
+ * renamed into place, so a reader never sees a part. */
 void rt_seccomp_cache_put(int dirfd, const char *key, const struct rt_seccomp_prog *p) {
-  char name[32], tmp[64];
+  char name[32];
   file_name(key, name);
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  snprintf(tmp, sizeof tmp, ".tmp.%d.%ld", (int)getpid(), ts.tv_nsec);
-  int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return;
   struct header h;
   memset(&h, 0, sizeof h);
   memcpy(h.magic, MAGIC, MAGIC_LEN);
   h.key_len = (uint32_t)strlen(key);
   h.n_insns = (uint32_t)p->len;
-  bool ok = write_all(fd, &h, sizeof h) && write_all(fd, key, h.key_len) &&
-            write_all(fd, p->insns, p->len * sizeof(struct sock_filter));
-  if (close(fd) < 0)
-    ok = false;
-  if (!ok || renameat(dirfd, tmp, dirfd, name) < 0) {
-    unlinkat(dirfd, tmp, 0);
-    log_debug("seccomp cache: could not store %s", name);
+  size_t insns = p->len * sizeof(struct sock_filter);
+  size_t len = sizeof h + h.key_len + insns;
+  _cleanup_free_ char *buf = malloc(len);
+  rt_error e;
+  if (buf) {
+    memcpy(buf, &h, sizeof h);
+    memcpy(buf + sizeof h, key, h.key_len);
+    memcpy(buf + sizeof h + h.key_len, p->insns, insns);
   }
+  if (!buf || fs_write_file_atomicat(dirfd, name, buf, len, 0600, &e) < 0)
+    log_debug("seccomp cache: could not store %s", name);
 }

@@ -352,8 +352,13 @@ int fs_write_file_atomicat(int dirfd, const char *path, const char *data, size_t
     }
     off += (size_t)w;
   }
-  /* No fsync (see fs.h). */
-  close(fd);
+  /* No fsync (see fs.h); but close's error (NFS, a full disk reported
+   * late) means the content may not be there. */
+  if (close(fd) < 0) {
+    int e = errno;
+    unlinkat(dirfd, tmp, 0);
+    return rt_error_set(err, e, "write %s", path);
+  }
   if (renameat(dirfd, tmp, dirfd, path) < 0) {
     int e = errno;
     unlinkat(dirfd, tmp, 0);

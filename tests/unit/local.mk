@@ -73,7 +73,7 @@ tests_seccomp_listener_rt_seccomp_listener_SOURCES = tests/seccomp-listener/list
 tests_seccomp_listener_rt_seccomp_listener_LDADD = $(SECCOMP_LIBS) $(YAJL_LIBS)
 
 security_test_util = src/util/error.c src/util/log.c src/util/json.c src/util/dl.c \
-	src/util/procfs.c
+	src/util/procfs.c src/util/fs.c
 security_test_module = src/linux/security.c src/seccomp/names.c src/seccomp/filter.c \
 	src/seccomp/notify.c src/seccomp/cache.c src/lsm/lsm.c src/lsm/selinux.c \
 	src/lsm/apparmor.c
@@ -83,7 +83,7 @@ tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/seccomp_p
 tests_unit_test_seccomp_LDADD = $(RT_LIBS) -lpthread
 
 tests_unit_test_caps_SOURCES = tests/unit/test_caps.c tests/unit/tap.h src/linux/caps.c \
-	src/linux/process.c src/linux/namespaces.c src/util/fs.c $(security_test_util)
+	src/linux/process.c src/linux/namespaces.c $(security_test_util)
 tests_unit_test_caps_LDADD = $(RT_LIBS)
 
 tests_unit_test_lsm_SOURCES = tests/unit/test_lsm.c tests/unit/tap.h \
