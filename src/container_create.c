@@ -205,7 +205,7 @@ static int prepare_state_dir(struct creation *cr, rt_error *err) {
   cr->st.created_status = cr->o->mode == RT_MODE_CREATE;
   cr->st.systemd_cgroup = cr->o->systemd_cgroup;
   cr->st.creator = getpid();
-  int r = rt_proc_stat(cr->st.creator, &cr->st.creator_start, NULL);
+  int r = rt_state_pid_stat(cr->st.creator, &cr->st.creator_start, NULL);
   if (r < 0 || rt_state_write(cr->dirfd, &cr->st, err) < 0) {
     if (r < 0)
       rt_error_set(err, -r, "read rt's own start time");
@@ -262,7 +262,7 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
     return -1;
   /* The state again, with the init's pid (and the systemd driver's scope). */
   unsigned long long init_start;
-  if (rt_proc_stat(cr->pid, &init_start, NULL) == 0)
+  if (rt_state_pid_stat(cr->pid, &init_start, NULL) == 0)
     cr->st.pid_start = init_start;
   if (rt_state_write(cr->dirfd, &cr->st, err) < 0)
     return -1;
@@ -271,7 +271,7 @@ static int run_creation_steps(struct creation *cr, rt_error *err) {
   if (wait_mounts_done(cr, err) < 0)
     return -1;
   unsigned long long start;
-  if (rt_proc_stat(cr->pid, &start, NULL) == 0)
+  if (rt_state_pid_stat(cr->pid, &start, NULL) == 0)
     cr->st.pid_start = start;
   _cleanup_free_ char *creating = container_state_json(&cr->st, RT_STATUS_CREATING);
   /* createContainer and startContainer run in the container's namespaces:
@@ -370,7 +370,7 @@ static void explain_init_end(struct creation *cr, rt_error *err) {
 }
 
 int container_create(const struct rt_create_opts *o, rt_error *err) {
-  if (rt_id_validate(o->id, err) < 0)
+  if (rt_state_id_validate(o->id, err) < 0)
     return -1;
   struct creation cr = {.o = o,       .rootfd = -1, .dirfd = -1, .pidfd = -1,
                        .sync_fd = -1, .master = -1, .cg = CGROUP_ATTACH_INIT};
@@ -395,7 +395,7 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     goto fail;
   }
   unsigned long long start;
-  if (rt_proc_stat(cr.pid, &start, NULL) == 0)
+  if (rt_state_pid_stat(cr.pid, &start, NULL) == 0)
     cr.st.pid_start = start;
   cr.st.creator = 0; /* created: the state is whole */
   if (rt_state_write(cr.dirfd, &cr.st, err) < 0 || write_pid_file(o->pid_file, cr.pid, err) < 0)

@@ -37,7 +37,7 @@ int container_open(const char *root, const char *id, bool exclusive, struct cont
                          rt_error *err) {
   memset(ex, 0, sizeof *ex);
   ex->rootfd = ex->dirfd = -1;
-  if (rt_id_validate(id, err) < 0)
+  if (rt_state_id_validate(id, err) < 0)
     return -1;
   ex->rootfd = rt_state_root_open(root, err);
   if (ex->rootfd < 0)
@@ -65,7 +65,7 @@ int container_init_pidfd(const rt_state *st) {
   if (fd < 0)
     return -1;
   unsigned long long start;
-  if (rt_proc_stat(st->pid, &start, NULL) < 0 || start != st->pid_start) {
+  if (rt_state_pid_stat(st->pid, &start, NULL) < 0 || start != st->pid_start) {
     close(fd);
     return -1;
   }
@@ -115,7 +115,7 @@ int container_start(const char *root, const char *id, rt_error *err) {
     return -1;
   if (ex.status != RT_STATUS_CREATED) {
     rt_error_set(err, 0, "cannot start container %s: it is %s, not created", id,
-                 rt_status_name(ex.status));
+                 rt_state_status_name(ex.status));
     return -1;
   }
   /* The pidfd first: opening exec.fifo lets the init go on, and a short
@@ -291,7 +291,7 @@ int container_kill(const char *root, const char *id, int sig, bool all, rt_error
   }
   if (ex.status != RT_STATUS_CREATED && ex.status != RT_STATUS_RUNNING &&
       ex.status != RT_STATUS_PAUSED) {
-    rt_error_set(err, 0, "container %s is not running (it is %s)", id, rt_status_name(ex.status));
+    rt_error_set(err, 0, "container %s is not running (it is %s)", id, rt_state_status_name(ex.status));
     return -1;
   }
   if (all) {
@@ -332,7 +332,7 @@ static int wait_gone(const rt_state *st, int timeout_ms) {
  * missing container a success. */
 static int delete_missing(const char *root, const char *id, bool force, rt_error *err) {
   rt_error tmp;
-  if (rt_id_validate(id, &tmp) < 0)
+  if (rt_state_id_validate(id, &tmp) < 0)
     return -1;
   _cleanup_close_ int rootfd = rt_state_root_open(root, &tmp);
   _cleanup_close_ int dirfd =
@@ -387,7 +387,7 @@ int container_delete(const char *root, const char *id, bool force, rt_error *err
   if (ex.status != RT_STATUS_STOPPED) {
     if (!force) {
       rt_error_set(err, 0, "cannot delete container %s that is not stopped: %s", id,
-                   rt_status_name(ex.status));
+                   rt_state_status_name(ex.status));
       return -1;
     }
     rt_error e;

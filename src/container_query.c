@@ -19,7 +19,7 @@
  * being created: wait for the creator. */
 int container_state(const char *root, const char *id, rt_state *st, enum rt_status *status,
                     rt_error *err) {
-  if (rt_id_validate(id, err) < 0)
+  if (rt_state_id_validate(id, err) < 0)
     return -1;
   _cleanup_close_ int rootfd = rt_state_root_open(root, err);
   if (rootfd < 0)

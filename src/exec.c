@@ -353,7 +353,7 @@ int container_exec(const struct rt_exec_opts *o, rt_error *err) {
   }
   if (ex.status != RT_STATUS_RUNNING && ex.status != RT_STATUS_CREATED &&
       ex.status != RT_STATUS_PAUSED) {
-    rt_error_set(err, 0, "cannot exec in container %s: it is %s", o->id, rt_status_name(ex.status));
+    rt_error_set(err, 0, "cannot exec in container %s: it is %s", o->id, rt_state_status_name(ex.status));
     return -1;
   }
   c = container_saved_config(ex.dirfd);

@@ -24,7 +24,7 @@
 
 #define STATE_MAX (16 << 20)
 
-int rt_id_validate(const char *id, rt_error *err) {
+int rt_state_id_validate(const char *id, rt_error *err) {
   if (!id || !*id)
     return rt_error_set(err, 0, "invalid container id: it must not be empty");
   if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
@@ -183,7 +183,7 @@ int rt_state_list_ids(int rootfd, char ***ids_out, size_t *n_out, rt_error *err)
       continue;
     }
     /* a container is a directory whose name is a valid id ("." and ".." are not) */
-    if (rt_id_validate(e->d_name, NULL) < 0)
+    if (rt_state_id_validate(e->d_name, NULL) < 0)
       continue;
     struct stat sb;
     if (fstatat(dfd, e->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
@@ -402,7 +402,7 @@ void rt_state_free(rt_state *st) {
   memset(st, 0, sizeof *st);
 }
 
-int rt_proc_stat(pid_t pid, unsigned long long *start_time, char *state_letter) {
+int rt_state_pid_stat(pid_t pid, unsigned long long *start_time, char *state_letter) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
   _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -438,14 +438,14 @@ enum rt_status rt_state_status(int dirfd, const rt_state *st) {
   if (st->creator > 0) {
     /* A create at work, or one that died before it finished: stopped then,
      * whatever its init does (delete --force takes it all down). */
-    if (rt_proc_stat(st->creator, &start, &letter) == 0 && start == st->creator_start &&
+    if (rt_state_pid_stat(st->creator, &start, &letter) == 0 && start == st->creator_start &&
         letter != 'Z' && letter != 'X')
       return RT_STATUS_CREATING;
     return RT_STATUS_STOPPED;
   }
   if (st->pid <= 0)
     return RT_STATUS_STOPPED;
-  if (rt_proc_stat(st->pid, &start, &letter) < 0 || letter == 'Z' || letter == 'X' ||
+  if (rt_state_pid_stat(st->pid, &start, &letter) < 0 || letter == 'Z' || letter == 'X' ||
       (st->pid_start && start != st->pid_start))
     return RT_STATUS_STOPPED;
   if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
@@ -455,7 +455,7 @@ enum rt_status rt_state_status(int dirfd, const rt_state *st) {
   return RT_STATUS_RUNNING;
 }
 
-const char *rt_status_name(enum rt_status s) {
+const char *rt_state_status_name(enum rt_status s) {
   static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
   return (unsigned)s < ARRAY_SIZE(names) ? names[s] : "unknown";
 }
@@ -473,7 +473,7 @@ char *rt_state_to_json(const rt_state *st, enum rt_status status, bool pretty) {
   gen_kv_str(g, "id", st->id);
   GS(g, "pid");
   yajl_gen_integer(g, status == RT_STATUS_STOPPED ? 0 : st->pid);
-  gen_kv_str(g, "status", rt_status_name(status));
+  gen_kv_str(g, "status", rt_state_status_name(status));
   gen_kv_str(g, "bundle", st->bundle);
   gen_kv_str(g, "rootfs", st->rootfs);
   gen_kv_str(g, "created", st->created);

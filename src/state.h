@@ -40,7 +40,7 @@ typedef struct rt_state {
 } rt_state;
 
 /* Container ids follow runc: ^[\w+\-.]+$ and never "." or "..". */
-int rt_id_validate(const char *id, rt_error *err);
+int rt_state_id_validate(const char *id, rt_error *err);
 
 /* Open (creating with mode 0700 if needed) the --root directory. */
 int rt_state_root_open(const char *root, rt_error *err);
@@ -69,11 +69,11 @@ void rt_state_free(rt_state *st);
 /* The live status: stopped when the process is gone, a zombie, or its start
  * time differs from the saved one (pid reuse), whatever the saved state says. */
 enum rt_status rt_state_status(int dirfd, const rt_state *st);
-const char *rt_status_name(enum rt_status s);
+const char *rt_state_status_name(enum rt_status s);
 
 /* The state document of runtime.md (plus runc's rootfs, created, owner),
  * malloc'd JSON text. */
 char *rt_state_to_json(const rt_state *st, enum rt_status status, bool pretty);
 
 /* Read /proc/PID/stat: start time (field 22) and state letter. */
-int rt_proc_stat(pid_t pid, unsigned long long *start_time, char *state_letter);
+int rt_state_pid_stat(pid_t pid, unsigned long long *start_time, char *state_letter);

@@ -39,7 +39,7 @@ static void print_table(const struct container_entry *es, size_t n) {
     size_t lens[5] = {
         strlen(st->id),
         num_width(es[i].status == RT_STATUS_STOPPED ? 0 : st->pid),
-        strlen(rt_status_name(es[i].status)),
+        strlen(rt_state_status_name(es[i].status)),
         strlen(st->bundle ? st->bundle : ""),
         strlen(st->created ? st->created : ""),
     };
@@ -61,7 +61,7 @@ static void print_table(const struct container_entry *es, size_t n) {
     snprintf(pid, sizeof pid, "%d", es[i].status == RT_STATUS_STOPPED ? 0 : (int)st->pid);
     print_cell(st->id, w[0]);
     print_cell(pid, w[1]);
-    print_cell(rt_status_name(es[i].status), w[2]);
+    print_cell(rt_state_status_name(es[i].status), w[2]);
     print_cell(st->bundle ? st->bundle : "", w[3]);
     print_cell(st->created ? st->created : "", w[4]);
     fputs(st->owner ? st->owner : "", stdout);

@@ -10,6 +10,3 @@
  * In a user namespace devices are bind-mounted from the host instead of mknod. */
 int devices_setup(int rootfd, const oci_config *c, bool userns, rt_error *err);
 
-/* Copy the tree below directory src (O_PATH fd) into directory dst (O_PATH fd),
- * keeping modes and owners (tmpcopyup). */
-int copy_tree(int src, int dst, rt_error *err);

@@ -369,7 +369,7 @@ static int mount_fs(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m, stru
     _cleanup_close_ int newfd = fs_open_in_root(rootfd, m->destination, O_PATH, 0, err);
     if (newfd < 0)
       return -1;
-    if (copy_tree(dst, newfd, err) < 0)
+    if (fs_copy_tree(dst, newfd, err) < 0)
       return rt_error_prefix(err, "%s: tmpcopyup", field);
   }
   return apply_after_mount(rootfd, m->destination, o, false, field, err);

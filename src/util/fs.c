@@ -419,3 +419,59 @@ char *fs_clean_path(const char *path) {
   out[o] = '\0';
   return out;
 }
+
+int fs_copy_tree(int src, int dst, rt_error *err) {
+  char path[64];
+  fs_fd_path(src, path);
+  int rfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rfd < 0)
+    return rt_error_set(err, errno, "open source directory");
+  _cleanup_closedir_ DIR *d = fdopendir(rfd);
+  if (!d) {
+    close(rfd);
+    return rt_error_set(err, errno, "read source directory");
+  }
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    struct stat st;
+    if (fstatat(rfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+      return rt_error_set(err, errno, "stat %s", e->d_name);
+    if (S_ISDIR(st.st_mode)) {
+      if (mkdirat(dst, e->d_name, st.st_mode & 07777) < 0 && errno != EEXIST)
+        return rt_error_set(err, errno, "mkdir %s", e->d_name);
+      _cleanup_close_ int s2 = openat(rfd, e->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      _cleanup_close_ int d2 = openat(dst, e->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (s2 < 0 || d2 < 0)
+        return rt_error_set(err, errno, "open %s", e->d_name);
+      if (fs_copy_tree(s2, d2, err) < 0)
+        return -1;
+    } else if (S_ISREG(st.st_mode)) {
+      _cleanup_close_ int in = openat(rfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      _cleanup_close_ int out = openat(dst, e->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                                            O_CLOEXEC, st.st_mode & 07777);
+      if (in < 0 || out < 0)
+        return rt_error_set(err, errno, "copy %s", e->d_name);
+      char buf[65536];
+      ssize_t n;
+      while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n)
+          return rt_error_set(err, errno, "copy %s", e->d_name);
+    } else if (S_ISLNK(st.st_mode)) {
+      char target[4096];
+      ssize_t n = readlinkat(rfd, e->d_name, target, sizeof target - 1);
+      if (n < 0)
+        return rt_error_set(err, errno, "readlink %s", e->d_name);
+      target[n] = '\0';
+      if (symlinkat(target, dst, e->d_name) < 0)
+        return rt_error_set(err, errno, "symlink %s", e->d_name);
+    } else {
+      if (mknodat(dst, e->d_name, st.st_mode, st.st_rdev) < 0)
+        return rt_error_set(err, errno, "mknod %s", e->d_name);
+    }
+    if (fchownat(dst, e->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EPERM)
+      return rt_error_set(err, errno, "chown %s", e->d_name);
+  }
+  return 0;
+}

@@ -63,3 +63,7 @@ int fs_write_file_atomic(const char *path, const char *data, size_t len, mode_t 
 char *fs_abspath(const char *path);
 /* Lexically clean an absolute path: collapse //, ., .. (never above /). malloc'd. */
 char *fs_clean_path(const char *path);
+
+/* Copy the tree below directory src (O_PATH fd) into directory dst (O_PATH fd),
+ * keeping modes and owners (tmpcopyup). */
+int fs_copy_tree(int src, int dst, rt_error *err);

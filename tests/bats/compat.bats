@@ -413,3 +413,22 @@ c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names
   [[ "$output" == *".linux.namespaces["*"].path"*"rt's own mount namespace"* ]]
   [ ! -e "$ROOT/c1" ]
 }
+
+# tmpcopyup (runc's and crun's extension): a tmpfs over a directory of the
+# rootfs starts with a copy of what was there (modes, owners, symlinks).
+@test "compat: a tmpfs with tmpcopyup starts with a copy of the directory, as with runc" {
+  r="$BATS_TEST_TMPDIR/rootfs"
+  cp -a "$LC_ROOTFS" "$r"
+  mkdir -p "$r/etc/sub"
+  echo deep >"$r/etc/sub/file"
+  chmod 0604 "$r/etc/sub/file"
+  chown 7:8 "$r/etc/sub/file"
+  ln -s ../passwd "$r/etc/sub/link"
+  cfg "c['root']['path'] = '$r'; c['mounts'].append({'destination': '/etc', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['tmpcopyup', 'nosuid']})"
+  args sh -c 'grep -c . /etc/passwd; cat /etc/sub/file; stat -c "%a %u:%g" /etc/sub/file; readlink /etc/sub/link; grep " /etc " /proc/self/mountinfo | cut -d" " -f9; echo new >/etc/new && echo writable'
+  both run c1
+  [ "$rt_status" -eq 0 ] && [ "$runc_status" -eq 0 ]
+  [ "$rt_out" = "$runc_out" ]
+  [[ "$rt_out" == *"deep"*"604 7:8"*"../passwd"*"tmpfs"*"writable"* ]]
+  [ ! -e "$r/etc/new" ]
+}

@@ -132,7 +132,7 @@ static pid_t spawn_sleeper(const char *comm) {
 }
 
 /* The state letter and start time of pid, parsed here independently of
- * rt_proc_stat: the fields after the last ')' with sscanf. */
+ * rt_state_pid_stat: the fields after the last ')' with sscanf. */
 static int my_proc_stat(pid_t pid, char *letter, unsigned long long *start) {
   char path[64], buf[4096];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -180,7 +180,7 @@ static void test_ids(void) {
                                       ".x",    "x.",    "0",           "my.ctr-1", NULL};
   for (const char *const *id = valid; *id; id++) {
     rt_error err = {0};
-    int r = rt_id_validate(*id, &err);
+    int r = rt_state_id_validate(*id, &err);
     is_int(r, 0, "id \"%s\" is valid", *id);
     is_str(err.msg, "", "id \"%s\": no error message", *id);
   }
@@ -191,22 +191,22 @@ static void test_ids(void) {
   memset(too_long, 'a', NAME_MAX + 1);
   too_long[NAME_MAX + 1] = '\0';
   rt_error err = {0};
-  int r = rt_id_validate(long_ok, &err);
+  int r = rt_state_id_validate(long_ok, &err);
   is_int(r, 0, "an id of NAME_MAX (%d) characters is valid", NAME_MAX);
-  r = rt_id_validate(too_long, &err);
+  r = rt_state_id_validate(too_long, &err);
   ok(r < 0, "an id of NAME_MAX+1 characters is rejected");
   is_str(err.msg, "invalid container id: longer than 255 characters", "message for a long id");
 
-  r = rt_id_validate("", &err);
+  r = rt_state_id_validate("", &err);
   ok(r < 0, "the empty id is rejected");
   is_str(err.msg, "invalid container id: it must not be empty", "message for the empty id");
-  r = rt_id_validate(NULL, &err);
+  r = rt_state_id_validate(NULL, &err);
   ok(r < 0, "a NULL id is rejected");
 
-  r = rt_id_validate(".", &err);
+  r = rt_state_id_validate(".", &err);
   ok(r < 0, "\".\" is rejected");
   is_str(err.msg, "invalid container id \".\"", "message for \".\"");
-  r = rt_id_validate("..", &err);
+  r = rt_state_id_validate("..", &err);
   ok(r < 0, "\"..\" is rejected");
   is_str(err.msg, "invalid container id \"..\"", "message for \"..\"");
 
@@ -215,7 +215,7 @@ static void test_ids(void) {
                                           "caf\xc3\xa9", "a,b", "~a", "a%b", NULL};
   for (const char *const *id = bad_chars; *id; id++) {
     rt_error e = {0};
-    int rr = rt_id_validate(*id, &e);
+    int rr = rt_state_id_validate(*id, &e);
     ok(rr < 0, "id \"%s\" is rejected", printable(*id));
     char want[512];
     snprintf(want, sizeof want,
@@ -639,12 +639,12 @@ static void test_locks(int rootfd) {
 /* ---- status --------------------------------------------------------------------------------- */
 
 static void test_status_names(void) {
-  is_str(rt_status_name(RT_STATUS_CREATING), "creating", "name of creating");
-  is_str(rt_status_name(RT_STATUS_CREATED), "created", "name of created");
-  is_str(rt_status_name(RT_STATUS_RUNNING), "running", "name of running");
-  is_str(rt_status_name(RT_STATUS_PAUSED), "paused", "name of paused");
-  is_str(rt_status_name(RT_STATUS_STOPPED), "stopped", "name of stopped");
-  is_str(rt_status_name((enum rt_status)42), "unknown", "name of an unknown status");
+  is_str(rt_state_status_name(RT_STATUS_CREATING), "creating", "name of creating");
+  is_str(rt_state_status_name(RT_STATUS_CREATED), "created", "name of created");
+  is_str(rt_state_status_name(RT_STATUS_RUNNING), "running", "name of running");
+  is_str(rt_state_status_name(RT_STATUS_PAUSED), "paused", "name of paused");
+  is_str(rt_state_status_name(RT_STATUS_STOPPED), "stopped", "name of stopped");
+  is_str(rt_state_status_name((enum rt_status)42), "unknown", "name of an unknown status");
 }
 
 static void test_status(int rootfd, pid_t *live_pid, unsigned long long *live_start) {
@@ -675,10 +675,10 @@ static void test_status(int rootfd, pid_t *live_pid, unsigned long long *live_st
   ok(letter == 'Z', "the exited child is a zombie (%c)", letter);
   char rl = 0;
   unsigned long long rs = 0;
-  int pr = rt_proc_stat(z, &rs, &rl);
-  is_int(pr, 0, "rt_proc_stat on a zombie");
-  is_int(rl, 'Z', "rt_proc_stat: state letter Z");
-  is_uint(rs, start, "rt_proc_stat: start time of the zombie");
+  int pr = rt_state_pid_stat(z, &rs, &rl);
+  is_int(pr, 0, "rt_state_pid_stat on a zombie");
+  is_int(rl, 'Z', "rt_state_pid_stat: state letter Z");
+  is_uint(rs, start, "rt_state_pid_stat: start time of the zombie");
   st.pid = z;
   st.pid_start = start;
   mkfifoat(d, "exec.fifo", 0622);
@@ -688,8 +688,8 @@ static void test_status(int rootfd, pid_t *live_pid, unsigned long long *live_st
 
   /* a dead pid: the same one once reaped */
   reap(z);
-  pr = rt_proc_stat(z, &rs, &rl);
-  is_int(pr, -ENOENT, "rt_proc_stat on a dead pid: -ENOENT");
+  pr = rt_state_pid_stat(z, &rs, &rl);
+  is_int(pr, -ENOENT, "rt_state_pid_stat on a dead pid: -ENOENT");
   is_int(rt_state_status(d, &st), RT_STATUS_STOPPED, "a dead pid → stopped");
   st.pid_start = 0;
   is_int(rt_state_status(d, &st), RT_STATUS_STOPPED, "a dead pid without start time → stopped");
@@ -704,13 +704,13 @@ static void test_status(int rootfd, pid_t *live_pid, unsigned long long *live_st
   unsigned long long ms = 0;
   int mr = my_proc_stat(live, &ml, &ms);
   is_int(mr, 0, "read /proc/PID/stat of the sleeper");
-  pr = rt_proc_stat(live, &rs, &rl);
-  is_int(pr, 0, "rt_proc_stat on a live process named \"x) (y z) \"");
-  is_uint(rs, ms, "rt_proc_stat: start time despite the parentheses in comm");
-  ok(rl == 'S' || rl == 'R', "rt_proc_stat: state letter of a sleeper (%c)", rl);
+  pr = rt_state_pid_stat(live, &rs, &rl);
+  is_int(pr, 0, "rt_state_pid_stat on a live process named \"x) (y z) \"");
+  is_uint(rs, ms, "rt_state_pid_stat: start time despite the parentheses in comm");
+  ok(rl == 'S' || rl == 'R', "rt_state_pid_stat: state letter of a sleeper (%c)", rl);
   unsigned long long only_start = 0;
-  pr = rt_proc_stat(live, &only_start, NULL);
-  ok(pr == 0 && only_start == ms, "rt_proc_stat with a NULL state letter");
+  pr = rt_state_pid_stat(live, &only_start, NULL);
+  ok(pr == 0 && only_start == ms, "rt_state_pid_stat with a NULL state letter");
 
   st.pid = live;
   st.pid_start = ms;
@@ -775,7 +775,7 @@ static const char *get_str(yajl_val root, const char *key) {
 
 static void check_doc(const char *json, const rt_state *st, enum rt_status status,
                       long long want_pid, bool want_annotations) {
-  const char *name = rt_status_name(status);
+  const char *name = rt_state_status_name(status);
   ok(json != NULL, "%s: rt_state_to_json returns text", name);
   if (!json)
     return;
