@@ -227,7 +227,8 @@ static int send_to_init(struct creation *cr, enum sync_type type, const void *da
   return sync_send(cr->sync_fd, type, data, len, fd, err);
 }
 
-/* Until the init is done with its mounts: serve its idmap requests. */
+/* Until the init is done with its mounts: serve its requests for bind
+ * sources (idmapped trees; sources rt opens for a user namespace). */
 static int wait_mounts_done(struct creation *cr, rt_error *err) {
   for (;;) {
     _cleanup_free_ char *payload = NULL;
@@ -236,16 +237,19 @@ static int wait_mounts_done(struct creation *cr, rt_error *err) {
       return -1;
     if (t == SYNC_MOUNTS_DONE)
       return 0;
-    /* SYNC_IDMAP_REQ: the index of an idmapped mount */
+    /* SYNC_SOURCE_REQ: the index of a bind mount, idmapped or in a user
+     * namespace (linux/sync.h). */
     char *end = NULL;
     unsigned long i = payload ? strtoul(payload, &end, 10) : 0;
-    if (!payload || end == payload || i >= cr->config->n_mounts || !cr->idmap_fds ||
-        cr->idmap_fds[i] < 0)
-      return rt_error_set(err, 0, "sync: bad idmap request from the init");
-    _cleanup_close_ int tree = creation_idmap_tree(cr, i, err);
-    if (tree < 0)
+    if (!payload || end == payload || i >= cr->config->n_mounts)
+      return rt_error_set(err, 0, "sync: bad mount source request from the init");
+    bool idmap = cr->idmap_fds && cr->idmap_fds[i] >= 0;
+    if (!idmap && !ns_find(cr->config->linux_, "user"))
+      return rt_error_set(err, 0, "sync: bad mount source request from the init");
+    _cleanup_close_ int tree = idmap ? creation_idmap_tree(cr, i, err) : creation_bind_source(cr, i);
+    if (idmap && tree < 0)
       return -1;
-    if (send_to_init(cr, SYNC_IDMAP_FD, NULL, 0, tree, err) < 0)
+    if (send_to_init(cr, SYNC_SOURCE_FD, NULL, 0, tree, err) < 0)
       return -1;
   }
 }

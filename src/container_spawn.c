@@ -122,8 +122,35 @@ static int prepare_idmaps(struct creation *cr, rt_error *err) {
   return 0;
 }
 
+/* The source of bind mount i, opened O_PATH by rt (host root) in the init's
+ * mount namespace, through its /proc/PID/root: a user-namespaced init may
+ * not reach a source under a directory its ids cannot search (runc and crun
+ * open sources as host root too). Paths resolve as the init would see them
+ * (RESOLVE_IN_ROOT at its root). -1 when that fails: the init then opens the
+ * source itself and reports its own error. */
+int creation_bind_source(struct creation *cr, size_t i) {
+  const oci_mount *m = &cr->config->mounts[i];
+  if (!m->source)
+    return -1;
+  _cleanup_free_ char *src = NULL;
+  if (m->source[0] == '/')
+    src = strdup(m->source);
+  else if (asprintf(&src, "%s/%s", cr->bundle, m->source) < 0)
+    src = NULL;
+  char root[64];
+  snprintf(root, sizeof root, "/proc/%d/root", (int)cr->pid);
+  _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (!src || rootfd < 0)
+    return -1;
+  rt_error e;
+  int fd = fs_open_in_root(rootfd, src, O_PATH, 0, &e);
+  if (fd < 0)
+    log_debug("config.json: .mounts[%zu].source: %s; the init opens it itself", i, e.msg);
+  return fd;
+}
+
 /* The idmapped tree of mounts[i], made here in the host's user namespace on
- * the init's request (SYNC_IDMAP_REQ), with the user namespace from
+ * the init's request (SYNC_SOURCE_REQ), with the user namespace from
  * prepare_idmaps. */
 int creation_idmap_tree(struct creation *cr, size_t i, rt_error *err) {
   const oci_mount *m = &cr->config->mounts[i];

@@ -44,7 +44,10 @@ int creation_load_config(struct creation *cr, rt_error *err);
 /* container_spawn.c: the init, cloned with its namespaces (through a helper
  * when namespaces must be joined first); cr->pid, pidfd, sync_fd set. */
 int creation_spawn_init(struct creation *cr, rt_error *err);
-/* The idmapped tree of config mounts[i] (the init's SYNC_IDMAP_REQ); an fd. */
+/* The idmapped tree of config mounts[i] (the init's SYNC_SOURCE_REQ); an fd. */
+int creation_bind_source(struct creation *cr, size_t i);
+/* The source of bind mount i opened by rt in the init's mount namespace
+ * (O_PATH), for a user-namespaced init; -1 when it cannot be. */
 int creation_idmap_tree(struct creation *cr, size_t i, rt_error *err);
 
 /* container_cgroup.c: the container's cgroup, made before clone3 (cgroupfs

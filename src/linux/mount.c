@@ -249,30 +249,36 @@ static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
   _cleanup_free_ char *src = bind_source(ctx, m->source);
   if (!src)
     return rt_error_set(err, ENOMEM, "%s", field);
+  /* An idmapped tree is made by rt, in the host's user namespace (the kernel
+   * wants CAP_SYS_ADMIN over the source's superblock); in a user namespace
+   * rt opens the source for us as host root (our ids may not search its
+   * directories). Both when its turn comes: the mount ids then follow the
+   * config's order. */
+  _cleanup_close_ int from_rt = -1;
+  if (idmap_fd >= 0 || ctx->userns) {
+    char idx[32];
+    int n = snprintf(idx, sizeof idx, "%zu", index);
+    if (sync_send(ctx->sync_fd, SYNC_SOURCE_REQ, idx, (size_t)n + 1, -1, err) < 0)
+      return -1;
+    if (sync_wait(ctx->sync_fd, SYNC_AT_INIT_SOURCE, NULL, &from_rt, err) < 0)
+      return rt_error_prefix(err, "%s: the source %s from rt", field, src);
+    if (idmap_fd >= 0 && from_rt < 0)
+      return rt_error_set(err, EPROTO, "%s: sync: no idmapped tree of %s from rt", field, src);
+  }
   /* The source is opened once, and what was checked is what gets bound. */
-  _cleanup_close_ int srcfd = idmap_fd >= 0 ? -1 : open(src, O_PATH | O_CLOEXEC);
+  _cleanup_close_ int tree = idmap_fd >= 0 ? TAKE_FD(from_rt) : -1;
+  _cleanup_close_ int srcfd = tree >= 0       ? -1
+                              : from_rt >= 0 ? TAKE_FD(from_rt)
+                                             : open(src, O_PATH | O_CLOEXEC);
   struct stat st;
-  if ((idmap_fd < 0 && srcfd < 0) || (srcfd >= 0 ? fstat(srcfd, &st) : stat(src, &st)) < 0)
+  if ((tree < 0 && srcfd < 0) || fstat(tree >= 0 ? tree : srcfd, &st) < 0)
     return rt_error_set(err, errno, "%s.source: bind source %s", field, src);
   _cleanup_close_ int dst = fs_ensure_in_root(rootfd, m->destination, S_ISDIR(st.st_mode), err);
   if (dst < 0)
     return rt_error_prefix(err, "%s.destination", field);
   /* Clone the source tree through an fd and move it onto the destination fd:
    * neither path can be swapped for a symlink between check and mount. */
-  /* An idmapped tree is made by rt, in the host's user namespace (the kernel
-   * wants CAP_SYS_ADMIN over the source's superblock), when its turn comes:
-   * its mount id then follows the config's order. */
-  _cleanup_close_ int tree = -1;
-  if (idmap_fd >= 0) {
-    char idx[32];
-    int n = snprintf(idx, sizeof idx, "%zu", index);
-    if (sync_send(ctx->sync_fd, SYNC_IDMAP_REQ, idx, (size_t)n + 1, -1, err) < 0)
-      return -1;
-    if (sync_wait(ctx->sync_fd, SYNC_AT_INIT_IDMAP, NULL, &tree, err) < 0)
-      return rt_error_prefix(err, "%s: idmapped tree of %s", field, src);
-    if (tree < 0)
-      return rt_error_set(err, EPROTO, "%s: sync: no idmapped tree of %s from rt", field, src);
-  } else {
+  if (tree < 0) {
     unsigned int ot_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
     if (o->flags & MS_REC)
       ot_flags |= AT_RECURSIVE;

@@ -185,8 +185,8 @@ static const struct {
   unsigned allowed;
 } sync_table[] = {
     [SYNC_AT_INIT_USERMAP] = {"rt", M(SYNC_USERMAP_DONE)},
-    [SYNC_AT_RT_MOUNTS] = {"the container's init", M(SYNC_IDMAP_REQ) | M(SYNC_MOUNTS_DONE)},
-    [SYNC_AT_INIT_IDMAP] = {"rt", M(SYNC_IDMAP_FD)},
+    [SYNC_AT_RT_MOUNTS] = {"the container's init", M(SYNC_SOURCE_REQ) | M(SYNC_MOUNTS_DONE)},
+    [SYNC_AT_INIT_SOURCE] = {"rt", M(SYNC_SOURCE_FD)},
     [SYNC_AT_INIT_HOOKS] = {"rt", M(SYNC_HOOKS_DONE)},
     [SYNC_AT_RT_READY] = {"the container's init", M(SYNC_PTY) | M(SYNC_READY)},
     [SYNC_AT_INIT_GO] = {"rt", M(SYNC_WAIT_FIFO) | M(SYNC_GO)},
@@ -203,7 +203,7 @@ const char *sync_type_name(int type) {
       [SYNC_HOOKS_DONE] = "HOOKS_DONE",     [SYNC_PTY] = "PTY",
       [SYNC_READY] = "READY",               [SYNC_ERROR] = "ERROR",
       [SYNC_GO] = "GO",                     [SYNC_WAIT_FIFO] = "WAIT_FIFO",
-      [SYNC_IDMAP_REQ] = "IDMAP_REQ",       [SYNC_IDMAP_FD] = "IDMAP_FD",
+      [SYNC_SOURCE_REQ] = "SOURCE_REQ",       [SYNC_SOURCE_FD] = "SOURCE_FD",
   };
   if (type > 0 && (size_t)type < sizeof names / sizeof names[0] && names[type])
     return names[type];

@@ -16,8 +16,8 @@ enum sync_type {
   SYNC_ERROR,            /* init -> rt: payload: the error message */
   SYNC_GO,               /* rt -> init (rt run): go on to exec at once */
   SYNC_WAIT_FIFO,        /* rt -> init (rt create): state saved, wait for start on exec.fifo */
-  SYNC_IDMAP_REQ,        /* init -> rt: payload: a mount's index; make its idmapped tree */
-  SYNC_IDMAP_FD,         /* rt -> init: that tree, as an fd */
+  SYNC_SOURCE_REQ,       /* init -> rt: payload: a bind mount's index; open its source */
+  SYNC_SOURCE_FD,        /* rt -> init: the idmapped tree, or the source (O_PATH), or no fd */
 };
 
 /* Send a message with an optional payload and an optional fd (-1 for none). */
@@ -40,9 +40,11 @@ int sync_recv(int sock, char **data, size_t *len, int *fd, rt_error *err);
  *   USERMAP_DONE -----------------------------> SYNC_AT_INIT_USERMAP
  *                                               joins namespaces by path,
  *                                               mounts the rootfs; for each
- *   SYNC_AT_RT_MOUNTS <------------ IDMAP_REQ   idmapped mount (its index):
- *   (makes the idmapped tree)
- *   IDMAP_FD (the tree) ----------------------> SYNC_AT_INIT_IDMAP
+ *   SYNC_AT_RT_MOUNTS <----------- SOURCE_REQ   a bind mount that is idmapped,
+ *   (makes the idmapped tree, or opens the      or any bind in a user namespace
+ *   source as host root through the init's      (its index)
+ *   /proc/PID/root)
+ *   SOURCE_FD (tree, source or none) ---------> SYNC_AT_INIT_SOURCE
  *   SYNC_AT_RT_MOUNTS <---------- MOUNTS_DONE
  *   prestart, createRuntime hooks
  *   HOOKS_DONE (two states) ------------------> SYNC_AT_INIT_HOOKS
@@ -72,7 +74,7 @@ int sync_recv(int sock, char **data, size_t *len, int *fd, rt_error *err);
 enum sync_at {
   SYNC_AT_INIT_USERMAP,
   SYNC_AT_RT_MOUNTS,
-  SYNC_AT_INIT_IDMAP,
+  SYNC_AT_INIT_SOURCE,
   SYNC_AT_INIT_HOOKS,
   SYNC_AT_RT_READY,
   SYNC_AT_INIT_GO,

@@ -432,3 +432,33 @@ c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names
   [[ "$rt_out" == *"deep"*"604 7:8"*"../passwd"*"tmpfs"*"writable"* ]]
   [ ! -e "$r/etc/new" ]
 }
+
+# A bind source the container's ids cannot reach (under a 0700 directory of
+# the host's root) in a user namespace mapped to 100000: runc and crun open
+# sources as host root. Before: rt opened it in the init, as uid 100000:
+# "Permission denied". An idmapped bind of such a source works too.
+@test "compat: a bind source under a 0700 root directory works in a user namespace, as with runc" {
+  chmod 755 "$BATS_RUN_TMPDIR" "$(dirname "$BATS_FILE_TMPDIR")" "$BATS_FILE_TMPDIR" "$BATS_TEST_TMPDIR"
+  secret="$BATS_TEST_TMPDIR/secret"
+  mkdir -p "$secret/data"
+  chmod 700 "$secret"
+  echo hello >"$secret/data/file"
+  chmod 644 "$secret/data/file"
+  r="$BATS_TEST_TMPDIR/rootfs"
+  cp -a "$LC_ROOTFS" "$r"
+  mkdir "$r/data"
+  cfg "c['root']['path'] = '$r'; c['linux']['namespaces'].append({'type': 'user'}); c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]; c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '$secret/data', 'options': ['rbind', 'ro']})"
+  args sh -c 'cat /data/file; stat -c "%u:%g" /data/file; touch /data/x 2>/dev/null && echo writable || echo read-only'
+  both run c1
+  [ "$rt_status" -eq 0 ] && [ "$runc_status" -eq 0 ]
+  [ "$rt_out" = "$runc_out" ]
+  [[ "$rt_out" == "hello"*"read-only" ]]
+  # idmapped (the file's owner 0 appears as the container's 0); runc 1.1.5
+  # has no idmapped mounts, so rt alone
+  cfg "c['mounts'][-1]['options'] = ['rbind', 'ro', 'idmap']"
+  run rt run c1
+  echo "idmap: $output" >&3
+  [ "$status" -eq 0 ]
+  [[ "$output" == "hello"$'\n'"0:0"* ]]
+}
