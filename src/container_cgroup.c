@@ -99,7 +99,7 @@ static bool in_my_userns(pid_t pid) {
 /* What id of pid's user namespace is in rt's (MAP: "uid_map" or "gid_map"):
  * itself when they are the same namespace, else through the map, which rt
  * (in the parent namespace) reads in its own ids. */
-static int host_id_of(pid_t pid, const char *map, unsigned id, unsigned *out, rt_error *err) {
+int creation_host_id(pid_t pid, const char *map, unsigned id, unsigned *out, rt_error *err) {
   if (in_my_userns(pid)) {
     *out = id;
     return 0;
@@ -127,8 +127,8 @@ int creation_cgroup_delegate(struct creation *cr, rt_error *err) {
   if (!cr->st.cgroup_path || !cgroup_wants_delegation(c))
     return 0;
   unsigned uid, gid;
-  if (host_id_of(cr->pid, "uid_map", c->process ? c->process->user.uid : 0, &uid, err) < 0 ||
-      host_id_of(cr->pid, "gid_map", c->process ? c->process->user.gid : 0, &gid, err) < 0)
+  if (creation_host_id(cr->pid, "uid_map", c->process ? c->process->user.uid : 0, &uid, err) < 0 ||
+      creation_host_id(cr->pid, "gid_map", c->process ? c->process->user.gid : 0, &gid, err) < 0)
     return -1;
   if (uid == geteuid() && gid == getegid())
     return 0; /* it is rt's already (rootless: the user's delegated cgroup) */

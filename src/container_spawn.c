@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,6 +122,42 @@ static int prepare_idmaps(struct creation *cr, rt_error *err) {
       return rt_error_prefix(err, "config.json: .mounts[%zu]", i);
   }
   return 0;
+}
+
+int creation_device_tree(struct creation *cr, size_t i) {
+  const oci_device *d = &cr->config->linux_->devices[i];
+  char type = d->type ? d->type[0] : 'c';
+  if ((type != 'c' && type != 'b' && type != 'u') || !d->has_major || !d->has_minor)
+    return -1;
+  rt_error e = {0};
+  unsigned uid, gid;
+  if (creation_host_id(cr->pid, "uid_map", d->has_uid ? d->uid : 0, &uid, &e) < 0 ||
+      creation_host_id(cr->pid, "gid_map", d->has_gid ? d->gid : 0, &gid, &e) < 0) {
+    log_debug("config.json: .linux.devices[%zu]: %s; the host's node is bound instead", i, e.msg);
+    return -1;
+  }
+  if (cr->dev_tmpfs < 0) {
+    _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+    if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+        (cr->dev_tmpfs = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0) {
+      log_debug("linux.devices: a private tmpfs for the nodes: %s; the host's are bound instead",
+                strerror(errno));
+      return -1;
+    }
+  }
+  char name[32];
+  snprintf(name, sizeof name, "d%zu", i);
+  mode_t perm = (d->has_file_mode ? d->file_mode : 0666) & 07777;
+  mode_t fmt = type == 'b' ? S_IFBLK : S_IFCHR;
+  if ((mknodat(cr->dev_tmpfs, name, fmt | perm, makedev(d->major, d->minor)) < 0 && errno != EEXIST) ||
+      fchmodat(cr->dev_tmpfs, name, perm, 0) < 0 ||
+      fchownat(cr->dev_tmpfs, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+    log_debug("config.json: .linux.devices[%zu]: mknod: %s; the host's node is bound instead", i,
+              strerror(errno));
+    return -1;
+  }
+  return open_tree(cr->dev_tmpfs, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 }
 
 /* The source of bind mount i, opened O_PATH by rt (host root) in the init's

@@ -35,6 +35,7 @@ struct creation {
   struct cgroup_attach cg; /* made before clone3 (cgroupfs driver), see cgroup.h */
   bool cg_into_failed;     /* clone3 refused CLONE_INTO_CGROUP: rt moves the init */
   bool pid_file_written;   /* --pid-file: removed again when create fails after it */
+  int dev_tmpfs; /* the private tmpfs of creation_device_tree, or -1 */
   rt_state st;
 };
 
@@ -56,3 +57,11 @@ int creation_idmap_tree(struct creation *cr, size_t i, rt_error *err);
 int creation_cgroup_create(struct creation *cr, rt_error *err);
 int creation_cgroup_enter(struct creation *cr, rt_error *err);
 int creation_cgroup_delegate(struct creation *cr, rt_error *err);
+/* What id of pid's user namespace is in rt's (map: "uid_map" or
+ * "gid_map"): itself in the same namespace, else through the map. */
+int creation_host_id(pid_t pid, const char *map, unsigned id, unsigned *out, rt_error *err);
+/* The node of linux.devices[i] made by rt (mknod on a private tmpfs, owned
+ * by the host ids of its uid/gid), as a detached tree for a user-namespaced
+ * init, which may not mknod; -1 when it cannot be (the init then binds the
+ * host's node). */
+int creation_device_tree(struct creation *cr, size_t i);

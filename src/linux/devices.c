@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "linux/sync.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -44,14 +45,46 @@ static int split_parent(int rootfd, const char *path, char **base, rt_error *err
   return fs_mkdir_p_in_root(rootfd, copy, 0755, err);
 }
 
+/* A user-namespaced init cannot mknod: rt makes linux.devices[index]'s node
+ * for it (owned by its uid and gid, linux/sync.h DEVICE_REQ). *node is -1
+ * when rt could not, or there is no one to ask. */
+static int node_from_rt(int sync_fd, size_t index, int *node, const char *field, rt_error *err) {
+  *node = -1;
+  if (sync_fd < 0)
+    return 0;
+  char idx[32];
+  int n = snprintf(idx, sizeof idx, "%zu", index);
+  if (sync_send(sync_fd, SYNC_DEVICE_REQ, idx, (size_t)n + 1, -1, err) < 0 ||
+      sync_wait(sync_fd, SYNC_AT_INIT_DEVICE, NULL, node, err) < 0)
+    return rt_error_prefix(err, "%s: the node from rt", field);
+  return 0;
+}
+
 static int make_device(int rootfd, const char *path, char type, unsigned major, unsigned minor,
-                       mode_t perm, uid_t uid, gid_t gid, bool userns, const char *field,
-                       rt_error *err) {
+                       mode_t perm, uid_t uid, gid_t gid, bool userns, int node,
+                       const char *field, rt_error *err) {
+  _cleanup_close_ int tree = node;
   _cleanup_free_ char *base = NULL;
   _cleanup_close_ int dir = split_parent(rootfd, path, &base, err);
   if (dir < 0)
     return rt_error_prefix(err, "%s", field);
   mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+  if (userns && type != 'p' && tree >= 0) {
+    /* rt's node, with the config's owner and mode: mounted on an empty
+     * file (whatever was there becomes the mount point; a symlink goes). */
+    struct stat st;
+    if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+        unlinkat(dir, base, 0) < 0)
+      return rt_error_set(err, errno, "%s: replace the symlink at %s", field, path);
+    int f = openat(dir, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (f < 0 && errno != EEXIST)
+      return rt_error_set(err, errno, "%s: create %s", field, path);
+    if (f >= 0)
+      close(f);
+    if (move_mount(tree, "", dir, base, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+      return rt_error_set(err, errno, "%s: mount rt's node on %s", field, path);
+    return 0;
+  }
   if (userns && type != 'p') {
     /* mknod is not allowed in a user namespace: bind the host's device node
      * (as runc). One that is there already (podman --privileged binds the
@@ -103,7 +136,8 @@ static int make_device(int rootfd, const char *path, char type, unsigned major, 
   return 0;
 }
 
-int devices_setup(int rootfd, const oci_config *c, bool userns, rt_error *err) {
+int devices_setup(int rootfd, const oci_config *c, bool userns, bool userns_init, int sync_fd,
+                  rt_error *err) {
   const oci_linux *l = c->linux_;
   for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
     bool overridden = false;
@@ -113,7 +147,7 @@ int devices_setup(int rootfd, const oci_config *c, bool userns, rt_error *err) {
     if (overridden)
       continue;
     if (make_device(rootfd, default_devices[i].path, 'c', default_devices[i].major,
-                    default_devices[i].minor, 0666, 0, 0, userns, "default device", err) < 0)
+                    default_devices[i].minor, 0666, 0, 0, userns, -1, "default device", err) < 0)
       return -1;
   }
   for (size_t i = 0; l && i < l->n_devices; i++) {
@@ -129,8 +163,12 @@ int devices_setup(int rootfd, const oci_config *c, bool userns, rt_error *err) {
       return rt_error_set(err, 0, "%s: major and minor are required for type %s", field,
                           d->type ? d->type : "c");
     mode_t perm = d->has_file_mode ? d->file_mode : 0666;
+    int node = -1;
+    if (userns && userns_init && type != 'p' && node_from_rt(sync_fd, i, &node, field, err) < 0)
+      return -1;
     if (make_device(rootfd, d->path, type, (unsigned)d->major, (unsigned)d->minor, perm,
-                    d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, userns, field, err) < 0)
+                    d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, userns, node, field,
+                    err) < 0)
       return -1;
   }
   /* The links come after the config's devices, as in runc: /dev/ptmx is

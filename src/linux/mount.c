@@ -255,7 +255,7 @@ static int mount_bind(struct rootfs_ctx *ctx, int rootfd, const oci_mount *m,
    * directories). Both when its turn comes: the mount ids then follow the
    * config's order. */
   _cleanup_close_ int from_rt = -1;
-  if (idmap_fd >= 0 || ctx->userns) {
+  if (idmap_fd >= 0 || (ctx->userns && ctx->sync_fd >= 0)) {
     char idx[32];
     int n = snprintf(idx, sizeof idx, "%zu", index);
     if (sync_send(ctx->sync_fd, SYNC_SOURCE_REQ, idx, (size_t)n + 1, -1, err) < 0)
@@ -480,7 +480,7 @@ int rootfs_prepare(struct rootfs_ctx *ctx, rt_error *err) {
   for (size_t i = 0; i < c->n_mounts; i++)
     if (mount_one(ctx, rootfd, &c->mounts[i], i, err) < 0)
       return -1;
-  if (devices_setup(rootfd, c, ctx->bind_devices, err) < 0)
+  if (devices_setup(rootfd, c, ctx->bind_devices, ctx->userns, ctx->sync_fd, err) < 0)
     return -1;
   /* A missing process.cwd is created (0755), as runc does, inside the rootfs
    * and never through a symlink out of it. */

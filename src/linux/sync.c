@@ -185,8 +185,10 @@ static const struct {
   unsigned allowed;
 } sync_table[] = {
     [SYNC_AT_INIT_USERMAP] = {"rt", M(SYNC_USERMAP_DONE)},
-    [SYNC_AT_RT_MOUNTS] = {"the container's init", M(SYNC_SOURCE_REQ) | M(SYNC_MOUNTS_DONE)},
+    [SYNC_AT_RT_MOUNTS] = {"the container's init",
+                           M(SYNC_SOURCE_REQ) | M(SYNC_DEVICE_REQ) | M(SYNC_MOUNTS_DONE)},
     [SYNC_AT_INIT_SOURCE] = {"rt", M(SYNC_SOURCE_FD)},
+    [SYNC_AT_INIT_DEVICE] = {"rt", M(SYNC_DEVICE_FD)},
     [SYNC_AT_INIT_HOOKS] = {"rt", M(SYNC_HOOKS_DONE)},
     [SYNC_AT_RT_READY] = {"the container's init", M(SYNC_PTY) | M(SYNC_READY)},
     [SYNC_AT_INIT_GO] = {"rt", M(SYNC_WAIT_FIFO) | M(SYNC_GO)},
@@ -204,6 +206,7 @@ const char *sync_type_name(int type) {
       [SYNC_READY] = "READY",               [SYNC_ERROR] = "ERROR",
       [SYNC_GO] = "GO",                     [SYNC_WAIT_FIFO] = "WAIT_FIFO",
       [SYNC_SOURCE_REQ] = "SOURCE_REQ",       [SYNC_SOURCE_FD] = "SOURCE_FD",
+      [SYNC_DEVICE_REQ] = "DEVICE_REQ",       [SYNC_DEVICE_FD] = "DEVICE_FD",
   };
   if (type > 0 && (size_t)type < sizeof names / sizeof names[0] && names[type])
     return names[type];

@@ -18,6 +18,8 @@ enum sync_type {
   SYNC_WAIT_FIFO,        /* rt -> init (rt create): state saved, wait for start on exec.fifo */
   SYNC_SOURCE_REQ,       /* init -> rt: payload: a bind mount's index; open its source */
   SYNC_SOURCE_FD,        /* rt -> init: the idmapped tree, or the source (O_PATH), or no fd */
+  SYNC_DEVICE_REQ,       /* init -> rt: payload: a linux.devices index; make its node */
+  SYNC_DEVICE_FD,        /* rt -> init: the node as a detached tree, or no fd */
 };
 
 /* Send a message with an optional payload and an optional fd (-1 for none). */
@@ -45,6 +47,10 @@ int sync_recv(int sock, char **data, size_t *len, int *fd, rt_error *err);
  *   source as host root through the init's      (its index)
  *   /proc/PID/root)
  *   SOURCE_FD (tree, source or none) ---------> SYNC_AT_INIT_SOURCE
+ *   SYNC_AT_RT_MOUNTS <----------- DEVICE_REQ   a linux.devices node in a user
+ *   (mknod on a private tmpfs, chown to the     namespace (its index)
+ *   host ids of its uid/gid)
+ *   DEVICE_FD (the node's tree, or none) -----> SYNC_AT_INIT_DEVICE
  *   SYNC_AT_RT_MOUNTS <---------- MOUNTS_DONE
  *   prestart, createRuntime hooks
  *   HOOKS_DONE (two states) ------------------> SYNC_AT_INIT_HOOKS
@@ -75,6 +81,7 @@ enum sync_at {
   SYNC_AT_INIT_USERMAP,
   SYNC_AT_RT_MOUNTS,
   SYNC_AT_INIT_SOURCE,
+  SYNC_AT_INIT_DEVICE,
   SYNC_AT_INIT_HOOKS,
   SYNC_AT_RT_READY,
   SYNC_AT_INIT_GO,

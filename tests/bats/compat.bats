@@ -462,3 +462,29 @@ c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '$secret/d
   [ "$status" -eq 0 ]
   [[ "$output" == "hello"$'\n'"0:0"* ]]
 }
+
+# linux.devices in a user namespace (config-linux.md: uid and gid are the
+# owner "in the container namespace"): mknod is not allowed there, so rt
+# makes the node itself (a private tmpfs on the host side, owned by the
+# host ids the container's uid/gid map to) and mounts it in. runc 1.1.5
+# binds the host's node, whose owner shows as the overflow id 65534: here
+# the spec wins (docs/conformance.md). Before: rt bound the host's node too.
+@test "compat: a linux.devices node in a user namespace has the config's owner and mode (runc: the host's)" {
+  [ -c /dev/net/tun ] || skip "no /dev/net/tun on this host"
+  chmod 755 "$BATS_RUN_TMPDIR" "$(dirname "$BATS_FILE_TMPDIR")" "$BATS_FILE_TMPDIR" "$BATS_TEST_TMPDIR"
+  cfg "c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]
+c['linux']['devices'] = [{'path': '/dev/net/tun', 'type': 'c', 'major': 10, 'minor': 200, 'uid': 10, 'gid': 11, 'fileMode': 0o626}]"
+  args sh -c 'stat -c "%u:%g %a %t:%T" /dev/net/tun; cat /dev/net/tun 2>&1 | grep -q "bad state" && echo opens || cat /dev/net/tun'
+  both run c1
+  # runc's process cannot open the host's 0600 node (status 1)
+  [ "$rt_status" -eq 0 ]
+  [ "$rt_out" = "10:11 626 a:c8"$'\n'"opens" ]
+  [[ "$runc_out" == "65534:65534 "*"a:c8"* ]]
+  # without uid/gid: root of the container (the host's node shows 65534)
+  cfg "c['linux']['devices'] = [{'path': '/dev/net/tun', 'type': 'c', 'major': 10, 'minor': 200}]"
+  run rt run c1
+  [ "$status" -eq 0 ]
+  [ "$output" = "0:0 666 a:c8"$'\n'"opens" ]
+}

@@ -596,7 +596,7 @@ c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}
 # config-linux.md devices: in a user namespace mknod is not allowed; rt
 # bind-mounts the host's device node at the path instead (as runc), so the
 # node is the host's, with its type and numbers.
-@test "/dev: linux.devices in a user namespace are bind-mounted from the host" {
+@test "/dev: linux.devices in a user namespace are mounted in (nodes rt makes on the host side)" {
   [ -c /dev/net/tun ] || skip "no /dev/net/tun on this host"
   chmod 755 "$BATS_RUN_TMPDIR" "$(dirname "$BATS_FILE_TMPDIR")" "$BATS_FILE_TMPDIR" "$BATS_TEST_TMPDIR"
   cfg "c['linux']['namespaces'].append({'type': 'user'})
