@@ -68,6 +68,11 @@ st=$?
 out=$(echo from-stdin | timeout 20 $RUN --rm "$img" t-stdin sh -c 'read -r x; echo "$x"' 2>&1)
 [ "$out" = from-stdin ] && ok "stdin reaches the container" || notok "stdin reaches the container" "$out"
 
+# ctr run makes a fresh network namespace (no --net-host): lo must be up
+# there, as runc and crun leave it; down, binding 127.0.0.1 fails.
+out=$($RUN --rm "$img" t-lo sh -c 'mkdir -p /tmp/w && echo lo-ok >/tmp/w/index.html && httpd -p 127.0.0.1:8080 -h /tmp/w && wget -qO- http://127.0.0.1:8080/' 2>&1)
+[ "$out" = lo-ok ] && ok "run in a fresh netns: 127.0.0.1 reachable" || notok "run in a fresh netns: 127.0.0.1 reachable" "$out"
+
 # ctr -t wants a terminal on its own stdin: tests/clients/pty-run.py gives it one, with a deadline.
 out=$("$here/pty-run.py" 60 $RUN --rm -t $img t-tty sh -c tty </dev/null 2>&1)
 [[ "$out" == */dev/pts/[0-9]* ]] && ok "a tty task" || notok "a tty task" "$out"

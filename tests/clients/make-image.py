@@ -27,7 +27,8 @@ def layer_tar():
         ti = tarfile.TarInfo("bin/busybox"); ti.size = len(data); ti.mode = 0o755
         t.addfile(ti, io.BytesIO(data))
         applets = ["sh", "echo", "cat", "ls", "id", "sleep", "true", "false", "hostname",
-                   "ps", "grep", "wc", "mkdir", "touch", "env", "stat", "readlink", "head", "kill"]
+                   "ps", "grep", "wc", "mkdir", "touch", "env", "stat", "readlink", "head", "kill",
+                   "httpd", "wget"]
         for a in applets:
             ti = tarfile.TarInfo("bin/" + a); ti.type = tarfile.SYMTYPE; ti.linkname = "busybox"
             t.addfile(ti)

@@ -307,6 +307,43 @@ expect "--ipc host, --uts host" "$(readlink /proc/self/ns/ipc) $(readlink /proc/
 expect "--pid host" "$(readlink /proc/self/ns/pid)" $RUN --pid host $img readlink /proc/self/ns/pid
 out=$($RUN --network none $img sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "' 2>&1)
 [ "$out" = lo ] && ok "--network none" || notok "--network none" "$out"
+# ... and lo is up: a server on 127.0.0.1 answers (the runtime brings it up,
+# as runc and crun do; down, the bind fails).
+LOCALHOST='mkdir -p /tmp/w && echo lo-ok >/tmp/w/index.html && httpd -p 127.0.0.1:8080 -h /tmp/w && wget -qO- http://127.0.0.1:8080/'
+expect "--network none: 127.0.0.1 reachable" lo-ok $RUN --network none $img sh -c "$LOCALHOST"
+
+# A pod of two containers talking over localhost (podman play kube; the
+# pod's infra container, podman's own pause image built from catatonit,
+# holds the network namespace both join).
+cat >"$work/pod.yaml" <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: rtpod
+spec:
+  restartPolicy: Never
+  containers:
+  - name: server
+    image: $img
+    command: ["/bin/sh", "-c", "mkdir -p /tmp/w && echo from-server >/tmp/w/index.html && exec httpd -f -p 127.0.0.1:8080 -h /tmp/w"]
+  - name: client
+    image: $img
+    command: ["/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://127.0.0.1:8080/ 2>/dev/null && exit 0; sleep 0.5; done; exit 1"]
+EOF
+if out=$($P play kube "$work/pod.yaml" 2>&1); then
+  for i in $(seq 40); do
+    st=$($P inspect --format '{{.State.Status}}' rtpod-client 2>/dev/null)
+    [ "$st" = exited ] && break
+    sleep 0.5
+  done
+  out=$($P logs rtpod-client 2>&1)
+  code=$($P inspect --format '{{.State.ExitCode}}' rtpod-client 2>&1)
+  if [ "$out" = from-server ] && [ "$code" = 0 ]; then ok "play kube: two containers of a pod over localhost"
+  else notok "play kube: two containers of a pod over localhost" "status $st, exit $code: $out"; fi
+else
+  notok "play kube: two containers of a pod over localhost" "$out"
+fi
+$P pod rm -f -t 0 rtpod >/dev/null 2>&1
 out=$($RUN $img sh -c 'ip -4 -o addr show eth0; readlink /proc/self/ns/net' 2>&1)
 if echo "$out" | grep -q "inet $subnet\." && ! echo "$out" | grep -qx "$(readlink /proc/self/ns/net)"; then
   ok "default network (CNI bridge)"; else notok "default network (CNI bridge)" "$out"; fi
