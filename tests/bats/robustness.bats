@@ -269,3 +269,28 @@ PY
   [ ! -e "$BATS_TEST_TMPDIR/pid" ]
   [ ! -e "$ROOT/c1" ]
 }
+
+# A rootfs whose path has a space (and a tab), on a shared mount, with
+# rootfsPropagation shared: /proc/self/mountinfo writes the path
+# octal-escaped (\040, \011) and rt's one mountinfo parser
+# (util/mountinfo.c) unescapes it, so that the rootfs's parent mount is
+# found and made private before pivot_root. Before (d840f83): "pivot_root
+# ...: Invalid argument".
+@test "robustness: a rootfs path with a space and a tab" {
+  d="$BATS_TEST_TMPDIR/with space"$'\t'"and tab"
+  mkdir -p "$d"
+  # its own shared mount (as under systemd, where / is shared): rt must find
+  # it in mountinfo to make it private before pivot_root
+  mount -t tmpfs tmpfs "$d"
+  mount --make-shared "$d"
+  cp -a "$LC_ROOTFS" "$d/rootfs"
+  cfg "c['root']['path'] = '''$d/rootfs'''; c['linux']['rootfsPropagation'] = 'shared'"
+  args sh -c 'ls /bin/busybox && echo ran'
+  run rt run c1
+  echo "$output" >&3
+  # recursive and lazy: a runtime that fails here leaves the container's
+  # mounts propagated into this shared mount (d840f83 did)
+  umount -R -l "$d"
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = ran ]
+}
