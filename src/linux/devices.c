@@ -69,31 +69,16 @@ static int make_device(int rootfd, const char *path, char type, unsigned major, 
   if (dir < 0)
     return rt_error_prefix(err, "%s", field);
   mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
-  if (userns && type != 'p' && tree >= 0) {
-    /* rt's node, with the config's owner and mode: mounted on an empty
-     * file (whatever was there becomes the mount point; a symlink goes). */
-    struct stat st;
-    if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
-        unlinkat(dir, base, 0) < 0)
-      return rt_error_set(err, errno, "%s: replace the symlink at %s", field, path);
-    int f = openat(dir, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (f < 0 && errno != EEXIST)
-      return rt_error_set(err, errno, "%s: create %s", field, path);
-    if (f >= 0)
-      close(f);
-    if (move_mount(tree, "", dir, base, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-      return rt_error_set(err, errno, "%s: mount rt's node on %s", field, path);
-    return 0;
-  }
   if (userns && type != 'p') {
-    /* mknod is not allowed in a user namespace: bind the host's device node
-     * (as runc). One that is there already (podman --privileged binds the
-     * host's /dev) is left as it is; whatever else is there becomes the
+    /* mknod is not allowed in a user namespace: mount rt's node (tree, with
+     * the config's owner and mode), or bind the host's (as runc). Without
+     * rt's, a host node that is there already (podman --privileged binds
+     * the host's /dev) is left as it is. Whatever else is there becomes the
      * mount point, never opened (a device node opened for writing could be
-     * anything); a missing one is made as an empty file. */
+     * anything); a symlink goes; a missing one is made as an empty file. */
     struct stat st;
     if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-      if ((st.st_mode & S_IFMT) == fmt && st.st_rdev == makedev(major, minor))
+      if (tree < 0 && (st.st_mode & S_IFMT) == fmt && st.st_rdev == makedev(major, minor))
         return 0;
       if (S_ISLNK(st.st_mode) && unlinkat(dir, base, 0) < 0)
         return rt_error_set(err, errno, "%s: replace the symlink at %s", field, path);
@@ -103,11 +88,10 @@ static int make_device(int rootfd, const char *path, char type, unsigned major, 
       return rt_error_set(err, errno, "%s: create %s", field, path);
     if (f >= 0)
       close(f);
-    _cleanup_close_ int tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (tree < 0)
+    if (tree < 0 && (tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)
       return rt_error_set(err, errno, "%s: bind the host's %s", field, path);
     if (move_mount(tree, "", dir, base, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-      return rt_error_set(err, errno, "%s: bind %s", field, path);
+      return rt_error_set(err, errno, "%s: mount %s", field, path);
     return 0;
   }
   struct stat st;
