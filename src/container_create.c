@@ -120,7 +120,6 @@ static void creation_free(struct creation *cr) {
   cr->master = rt_safe_close(cr->master);
   cr->dirfd = rt_safe_close(cr->dirfd);
   cr->rootfd = rt_safe_close(cr->rootfd);
-  cr->dev_tmpfs = rt_safe_close(cr->dev_tmpfs);
   for (size_t i = 0; cr->idmap_fds && cr->config && i < cr->config->n_mounts; i++)
     cr->idmap_fds[i] = rt_safe_close(cr->idmap_fds[i]);
   free(cr->idmap_fds);
@@ -236,10 +235,8 @@ static int wait_mounts_done(struct creation *cr, rt_error *err) {
     int t = sync_wait(cr->sync_fd, SYNC_AT_RT_MOUNTS, &payload, NULL, err);
     if (t < 0)
       return -1;
-    if (t == SYNC_MOUNTS_DONE) {
-      cr->dev_tmpfs = rt_safe_close(cr->dev_tmpfs); /* its nodes are mounted */
+    if (t == SYNC_MOUNTS_DONE)
       return 0;
-    }
     char *end = NULL;
     unsigned long i = payload ? strtoul(payload, &end, 10) : 0;
     const oci_linux *l = cr->config->linux_;
@@ -247,8 +244,9 @@ static int wait_mounts_done(struct creation *cr, rt_error *err) {
       /* a linux.devices node for a user-namespaced init */
       if (!payload || end == payload || !l || i >= l->n_devices || !ns_find(l, "user"))
         return rt_error_set(err, 0, "sync: bad device request from the init");
-      _cleanup_close_ int node = creation_device_tree(cr, i);
-      if (send_to_init(cr, SYNC_DEVICE_FD, NULL, 0, node, err) < 0)
+      bool whole = false;
+      _cleanup_close_ int node = creation_device_tree(cr, i, &whole);
+      if (send_to_init(cr, SYNC_DEVICE_FD, whole ? "node" : NULL, whole ? 5 : 0, node, err) < 0)
         return -1;
       continue;
     }
@@ -390,8 +388,7 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
   if (rt_state_id_validate(o->id, err) < 0)
     return -1;
   struct creation cr = {.o = o,       .rootfd = -1, .dirfd = -1, .pidfd = -1,
-                       .sync_fd = -1, .master = -1, .cg = CGROUP_ATTACH_INIT,
-                       .dev_tmpfs = -1};
+                       .sync_fd = -1, .master = -1, .cg = CGROUP_ATTACH_INIT};
   _cleanup_close_ int notify_fd = -1;
   sigset_t mask, old;
   forward_signal_set(&mask);

@@ -124,8 +124,9 @@ static int prepare_idmaps(struct creation *cr, rt_error *err) {
   return 0;
 }
 
-int creation_device_tree(struct creation *cr, size_t i) {
+int creation_device_tree(struct creation *cr, size_t i, bool *whole) {
   const oci_device *d = &cr->config->linux_->devices[i];
+  *whole = false;
   char type = d->type ? d->type[0] : 'c';
   if ((type != 'c' && type != 'b' && type != 'u') || !d->has_major || !d->has_minor)
     return -1;
@@ -136,28 +137,34 @@ int creation_device_tree(struct creation *cr, size_t i) {
     log_debug("config.json: .linux.devices[%zu]: %s; the host's node is bound instead", i, e.msg);
     return -1;
   }
-  if (cr->dev_tmpfs < 0) {
-    _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-    if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
-        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-        (cr->dev_tmpfs = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0) {
-      log_debug("linux.devices: a private tmpfs for the nodes: %s; the host's are bound instead",
-                strerror(errno));
-      return -1;
-    }
+  /* A tmpfs of its own (no nodev: made in the host's user namespace),
+   * detached, with the node as "node". */
+  _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+  _cleanup_close_ int mnt = -1;
+  if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+      fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+      (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0) {
+    log_debug("config.json: .linux.devices[%zu]: a private tmpfs: %s; the host's node is bound "
+              "instead", i, strerror(errno));
+    return -1;
   }
-  char name[32];
-  snprintf(name, sizeof name, "d%zu", i);
   mode_t perm = (d->has_file_mode ? d->file_mode : 0666) & 07777;
   mode_t fmt = type == 'b' ? S_IFBLK : S_IFCHR;
-  if ((mknodat(cr->dev_tmpfs, name, fmt | perm, makedev(d->major, d->minor)) < 0 && errno != EEXIST) ||
-      fchmodat(cr->dev_tmpfs, name, perm, 0) < 0 ||
-      fchownat(cr->dev_tmpfs, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+  if (mknodat(mnt, "node", fmt | perm, makedev(d->major, d->minor)) < 0 ||
+      fchmodat(mnt, "node", perm, 0) < 0 ||
+      fchownat(mnt, "node", uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
     log_debug("config.json: .linux.devices[%zu]: mknod: %s; the host's node is bound instead", i,
               strerror(errno));
     return -1;
   }
-  return open_tree(cr->dev_tmpfs, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  int tree = open_tree(mnt, "node", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (tree >= 0)
+    return tree;
+  /* Before Linux 6.x open_tree(OPEN_TREE_CLONE) takes no path in a detached
+   * mount: the init gets the whole tmpfs, attaches it for a moment and
+   * clones the node from there. */
+  *whole = true;
+  return TAKE_FD(mnt);
 }
 
 /* The source of bind mount i, opened O_PATH by rt (host root) in the init's

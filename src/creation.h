@@ -35,7 +35,6 @@ struct creation {
   struct cgroup_attach cg; /* made before clone3 (cgroupfs driver), see cgroup.h */
   bool cg_into_failed;     /* clone3 refused CLONE_INTO_CGROUP: rt moves the init */
   bool pid_file_written;   /* --pid-file: removed again when create fails after it */
-  int dev_tmpfs; /* the private tmpfs of creation_device_tree, or -1 */
   rt_state st;
 };
 
@@ -62,6 +61,7 @@ int creation_cgroup_delegate(struct creation *cr, rt_error *err);
 int creation_host_id(pid_t pid, const char *map, unsigned id, unsigned *out, rt_error *err);
 /* The node of linux.devices[i] made by rt (mknod on a private tmpfs, owned
  * by the host ids of its uid/gid), as a detached tree for a user-namespaced
- * init, which may not mknod; -1 when it cannot be (the init then binds the
- * host's node). */
-int creation_device_tree(struct creation *cr, size_t i);
+ * init, which may not mknod; *whole: the fd is the detached tmpfs itself,
+ * the node at "node" in it (kernels that cannot clone out of a detached
+ * mount). -1 when it cannot be (the init then binds the host's node). */
+int creation_device_tree(struct creation *cr, size_t i, bool *whole);

@@ -48,15 +48,47 @@ static int split_parent(int rootfd, const char *path, char **base, rt_error *err
 /* A user-namespaced init cannot mknod: rt makes linux.devices[index]'s node
  * for it (owned by its uid and gid, linux/sync.h DEVICE_REQ). *node is -1
  * when rt could not, or there is no one to ask. */
-static int node_from_rt(int sync_fd, size_t index, int *node, const char *field, rt_error *err) {
+static int node_from_rt(int rootfd, int sync_fd, size_t index, int *node, const char *field,
+                        rt_error *err) {
   *node = -1;
   if (sync_fd < 0)
     return 0;
   char idx[32];
   int n = snprintf(idx, sizeof idx, "%zu", index);
+  _cleanup_free_ char *whole = NULL;
+  _cleanup_close_ int fd = -1;
   if (sync_send(sync_fd, SYNC_DEVICE_REQ, idx, (size_t)n + 1, -1, err) < 0 ||
-      sync_wait(sync_fd, SYNC_AT_INIT_DEVICE, NULL, node, err) < 0)
+      sync_wait(sync_fd, SYNC_AT_INIT_DEVICE, &whole, &fd, err) < 0)
     return rt_error_prefix(err, "%s: the node from rt", field);
+  if (fd < 0 || !whole || !*whole) {
+    *node = TAKE_FD(fd);
+    return 0;
+  }
+  /* The whole tmpfs (a kernel that cannot clone out of a detached mount):
+   * attached for a moment at /dev/.rt-node, the node cloned from there. */
+  _cleanup_close_ int at = fs_mkdir_p_in_root(rootfd, "/dev/.rt-node", 0700, err);
+  if (at < 0)
+    return rt_error_prefix(err, "%s", field);
+  int r = move_mount(fd, "", at, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+  if (r == 0) {
+    /* looked up again: the path crosses into the tmpfs now on top */
+    rt_error tmp;
+    _cleanup_close_ int top = fs_open_in_root(rootfd, "/dev/.rt-node", O_PATH | O_DIRECTORY, 0, &tmp);
+    *node = top >= 0 ? open_tree(top, whole, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC) : -1;
+    int e = errno;
+    char path[64];
+    if (top >= 0) {
+      fs_fd_path(top, path);
+      umount2(path, MNT_DETACH);
+    }
+    errno = e;
+  }
+  int e = errno;
+  _cleanup_close_ int devdir = fs_open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY, 0, err);
+  if (devdir >= 0)
+    unlinkat(devdir, ".rt-node", AT_REMOVEDIR);
+  if (r < 0 || *node < 0)
+    return rt_error_set(err, e, "%s: take the node from rt's tmpfs", field);
   return 0;
 }
 
@@ -148,7 +180,8 @@ int devices_setup(int rootfd, const oci_config *c, bool userns, bool userns_init
                           d->type ? d->type : "c");
     mode_t perm = d->has_file_mode ? d->file_mode : 0666;
     int node = -1;
-    if (userns && userns_init && type != 'p' && node_from_rt(sync_fd, i, &node, field, err) < 0)
+    if (userns && userns_init && type != 'p' &&
+        node_from_rt(rootfd, sync_fd, i, &node, field, err) < 0)
       return -1;
     if (make_device(rootfd, d->path, type, (unsigned)d->major, (unsigned)d->minor, perm,
                     d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, userns, node, field,

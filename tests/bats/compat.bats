@@ -456,6 +456,10 @@ c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '$secret/d
   [[ "$rt_out" == "hello"*"read-only" ]]
   # idmapped (the file's owner 0 appears as the container's 0); runc 1.1.5
   # has no idmapped mounts, so rt alone
+  if [ "$(stat -f -c %T "$secret")" = tmpfs ] && lc_kernel_older 6 3; then
+    echo "idmap part skipped: tmpfs allows idmapped mounts from Linux 6.3 (this is $(uname -r))" >&3
+    return 0
+  fi
   cfg "c['mounts'][-1]['options'] = ['rbind', 'ro', 'idmap']"
   run rt run c1
   echo "idmap: $output" >&3
