@@ -6,7 +6,7 @@ libocirt_a_SOURCES += \
 	src/linux/finalize.c src/linux/finalize.h \
 	src/linux/sync.c src/linux/sync.h \
 	src/linux/namespaces.c src/linux/namespaces.h \
-	src/linux/mount.c src/linux/mount.h \
+	src/linux/mount.c src/linux/mount.h src/linux/mount_options.c \
 	src/linux/mount_cgroup.c src/linux/mount_cgroup.h \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/process.c src/linux/process.h \
