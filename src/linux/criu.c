@@ -298,8 +298,8 @@ char *criu_find(rt_error *err) {
   return NULL;
 }
 
-/* The last line of the log that says "Error" (criu's own reason), for the
- * message. */
+/* The first line of the log that says "Error" (criu's own reason; later
+ * ones are its consequences), for the message. */
 static void log_last_error(const char *log_path, char *out, size_t cap) {
   out[0] = '\0';
   _cleanup_fclose_ FILE *f = log_path ? fopen(log_path, "re") : NULL;
@@ -315,6 +315,7 @@ static void log_last_error(const char *log_path, char *out, size_t cap) {
       n = cap - 1;
     memcpy(out, line, n);
     out[n] = '\0';
+    return;
   }
 }
 
