@@ -246,7 +246,8 @@ static char *resolve_dest(const char *rootfs, const char *dest) {
 /* Bind mounts and masked files. dump: key and value the destination;
  * restore: the value is the host's source. */
 static int describe_mounts(struct criu_ctx *x, const oci_config *cfg, const char *rootfs,
-                           const char *bundle, pid_t pid, bool restore, rt_error *err) {
+                           const char *bundle, const char *cgroup, pid_t pid, bool restore,
+                           rt_error *err) {
   for (size_t i = 0; i < cfg->n_mounts; i++) {
     const oci_mount *m = &cfg->mounts[i];
     if (!is_bind(m) || !m->source)
@@ -260,6 +261,25 @@ static int describe_mounts(struct criu_ctx *x, const oci_config *cfg, const char
       return rt_error_set(err, ENOMEM, "criu request");
   }
   const oci_linux *l = cfg->linux_;
+  /* Without a cgroup namespace, rt binds the container's own cgroup2
+   * directory at the cgroup mount: a mount whose root CRIU cannot find in
+   * the container, external like a bind mount; restored from the new
+   * container's cgroup (cgroup v2). */
+  bool cgns = false;
+  for (size_t i = 0; l && i < l->n_namespaces; i++)
+    cgns |= strcmp(l->namespaces[i].type, "cgroup") == 0;
+  for (size_t i = 0; !cgns && i < cfg->n_mounts; i++) {
+    const oci_mount *m = &cfg->mounts[i];
+    if (!m->type || (strcmp(m->type, "cgroup") != 0 && strcmp(m->type, "cgroup2") != 0) ||
+        access("/sys/fs/cgroup/cgroup.controllers", F_OK) != 0)
+      continue;
+    _cleanup_free_ char *dest = resolve_dest(rootfs, m->destination);
+    _cleanup_free_ char *src = NULL;
+    if (!dest || (restore && asprintf(&src, "/sys/fs/cgroup%s", cgroup ? cgroup : "") < 0))
+      return rt_error_set(err, ENOMEM, "criu request");
+    if (add_ext_mnt(x, dest, restore ? src : dest, err) < 0)
+      return -1;
+  }
   for (size_t i = 0; l && i < l->n_masked_paths; i++) {
     if (!restore) {
       /* Only files are masked with /dev/null; a directory gets a tmpfs,
@@ -394,7 +414,7 @@ int container_checkpoint(const char *root, const char *id, const struct rt_criu_
     x.rq.track_mem = c->pre_dump || x.rq.parent_img;
     config_file(&x, cfg);
     freeze_cgroup(&x, ex.st.cgroup_path);
-    if (describe_mounts(&x, cfg, ex.st.rootfs, ex.st.bundle, ex.st.pid, false, err) < 0 ||
+    if (describe_mounts(&x, cfg, ex.st.rootfs, ex.st.bundle, NULL, ex.st.pid, false, err) < 0 ||
         describe_namespaces(&x, cfg, false, err) < 0 || describe_tty(&x, cfg, ex.st.pid, err) < 0 ||
         write_descriptors(x.imgfd, ex.st.pid, err) < 0)
       return -1;
@@ -488,7 +508,7 @@ int creation_restore(struct creation *cr, rt_error *err) {
     x.rq.cg_root[0] = cg;
     x.rq.n_cg_root = 1;
   }
-  if (describe_mounts(&x, cr->config, cr->rootfs, cr->bundle, 0, true, err) < 0 ||
+  if (describe_mounts(&x, cr->config, cr->rootfs, cr->bundle, cr->st.cgroup_path, 0, true, err) < 0 ||
       describe_namespaces(&x, cr->config, true, err) < 0 || inherit_stdio(&x, err) < 0)
     return -1;
   /* Mount points of the bind mounts, as create makes them. */

@@ -298,25 +298,31 @@ char *criu_find(rt_error *err) {
   return NULL;
 }
 
-/* The first line of the log that says "Error" (criu's own reason; later
- * ones are its consequences), for the message. */
+/* criu's reason, from its log: the last line that says "Error" (what
+ * failed) and the first (often its cause: "vdso: Unexpected rt vDSO area
+ * bounds" before "kerndat_vdso_fill_symtable failed"). */
 static void log_last_error(const char *log_path, char *out, size_t cap) {
   out[0] = '\0';
   _cleanup_fclose_ FILE *f = log_path ? fopen(log_path, "re") : NULL;
   if (!f)
     return;
-  char line[512];
+  char line[512], first[512] = "", last[512] = "";
   while (fgets(line, sizeof line, f)) {
-    if (!strstr(line, "Error") && !strstr(line, "error"))
+    if (!strstr(line, "Error"))
       continue;
     line[strcspn(line, "\n")] = '\0';
-    size_t n = strlen(line);
-    if (n >= cap)
-      n = cap - 1;
-    memcpy(out, line, n);
-    out[n] = '\0';
-    return;
+    const char *msg = strstr(line, "): ");
+    msg = msg ? msg + 3 : line;
+    if (!*first)
+      snprintf(first, sizeof first, "%.500s", msg);
+    snprintf(last, sizeof last, "%.500s", msg);
   }
+  if (!*last)
+    return;
+  if (strcmp(first, last) == 0)
+    snprintf(out, cap, "%.380s", last);
+  else
+    snprintf(out, cap, "%.190s (first error: %.180s)", last, first);
 }
 
 static const char *kind_name(enum criu_req_kind k) {
@@ -416,6 +422,7 @@ static int exchange(int sk, const struct criu_request *rq, const char *log_path,
     if (!r.success) {
       char why[400];
       log_last_error(log_path, why, sizeof why);
+      r.errmsg[strcspn(r.errmsg, "\n")] = '\0';
       const char *msg = *r.errmsg ? r.errmsg : why;
       return rt_error_set(err, r.cr_errno > 0 ? r.cr_errno : 0, "criu %s failed%s%s (log: %s)",
                           kind_name(rq->kind), *msg ? ": " : "", msg, log_path);

@@ -137,9 +137,11 @@ trap 'echo "not ok - vm: terminated"; exit 143' TERM HUP
 # ------------------------------------------------------------ kernel
 # Debian's linux-image-amd64 names the kernel package (linux-image-6.1.0-N-amd64);
 # its .deb is downloaded and unpacked, never installed. The cache keeps the
-# kernel and the few modules the initramfs loads, keyed by package and version.
+# kernel and the few modules the initramfs loads, keyed by package and version
+# (nf_tables and the sock_diag modules: criu's kerndat needs them).
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
-virtio_blk 9pnet 9pnet_virtio netfs fscache 9p overlay veth tun"
+virtio_blk 9pnet 9pnet_virtio netfs fscache 9p overlay veth tun
+crc32c_generic libcrc32c nfnetlink nf_tables unix_diag inet_diag tcp_diag netlink_diag af_packet_diag"
 
 # kernel_cached KEY: the cache has KEY's kernel and every module above
 # (a cache entry from before a module was added is fetched again).
