@@ -280,6 +280,14 @@ static int describe_mounts(struct criu_ctx *x, const oci_config *cfg, const char
     if (add_ext_mnt(x, dest, restore ? src : dest, err) < 0)
       return -1;
   }
+  /* Masked files are written to the images with the key "/dev/null" (the
+   * value at dump): restore maps that one key back to the host's /dev/null. */
+  if (restore) {
+    for (size_t i = 0; l && i < l->n_masked_paths; i++)
+      if (l->masked_paths[i])
+        return add_ext_mnt(x, "/dev/null", "/dev/null", err);
+    return 0;
+  }
   for (size_t i = 0; l && i < l->n_masked_paths; i++) {
     if (!restore) {
       /* Only files are masked with /dev/null; a directory gets a tmpfs,

@@ -30,6 +30,7 @@ ROOTFS=$T/rootfs
 # shellcheck source=tests/vm/guest.bash
 . "$top/tests/vm/guest.bash"
 TAP_WORK=$T
+TAP_DIAG_LINES=${TAP_DIAG_LINES:-400}
 
 t() {
   local desc=$1 log=$T/test.log
@@ -99,7 +100,7 @@ restore() {
     sleep 0.2
   done
   echo "restore of $name: $(cat "$T/$name.rst" 2>/dev/null), state $(state_of "$name")"
-  cat "$img/restore.log" 2>/dev/null | grep -i error | head -20
+  n=$(grep -n Error "$img/restore.log" | head -1 | cut -d: -f1); sed -n "$((n-25)),$((n+2))p" "$img/restore.log" 2>/dev/null; grep -n "52\b" "$img/restore.log" | head; grep -n "ext\|External\|external" "$img/restore.log" | head -20
   return 1
 }
 
@@ -113,7 +114,7 @@ goes_on() { # NAME BEFORE
   wait_count "$1" $(($2 + 3))
 }
 
-dump_log() { sed -n '/Unfreezing tasks/q;p' "$1/dump.log" 2>/dev/null | grep -v '^$' | tail -25; }
+dump_log() { n=$(grep -n 'Error' "$1/dump.log" | head -1 | cut -d: -f1); sed -n "$((n-14)),$((n+3))p" "$1/dump.log"; }
 
 cleanup() {
   guest_cleanup
