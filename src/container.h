@@ -32,7 +32,9 @@ struct rt_create_opts {
   bool keep; /* run --keep */
   bool systemd_cgroup; /* --systemd-cgroup */
   bool rootless;       /* --rootless: a cgroup rt may not create is done without */
+  bool no_subreaper;   /* restore --no-subreaper */
   enum rt_create_mode mode;
+  const struct rt_criu_opts *restore; /* rt restore: from these images, not a new init */
 };
 
 /* create / run. For RT_MODE_RUN returns the exit status to exit with (>= 0);
@@ -71,6 +73,30 @@ struct rt_exec_opts {
 /* Run a process in a container. Returns its exit status in the foreground,
  * 0 detached, negative on error. */
 int container_exec(const struct rt_exec_opts *o, rt_error *err);
+
+/* ---- checkpoint and restore (CRIU) ---- */
+
+/* The options of rt checkpoint and rt restore (runc's); the ones a command
+ * does not have stay 0 / NULL. */
+struct rt_criu_opts {
+  const char *image_path;  /* default ./checkpoint */
+  const char *work_path;   /* default: the image path */
+  const char *parent_path; /* checkpoint: previous (pre-dump) images, relative to image_path */
+  const char *manage_cgroups_mode; /* soft (default) full strict ignore */
+  const char *empty_ns;            /* "network" */
+  const char *page_server;         /* ADDRESS:PORT */
+  int status_fd;                   /* -1: none */
+  bool leave_running, tcp_established, ext_unix_sk, shell_job, file_locks, pre_dump, auto_dedup,
+      lazy_pages;
+};
+/* rt checkpoint: dump ROOT/ID's processes into the image directory; unless
+ * leave_running or pre_dump, the container is then deleted as runc does. */
+int container_checkpoint(const char *root, const char *id, const struct rt_criu_opts *c,
+                         rt_error *err);
+/* rt restore: a new container o->id from o->bundle, its processes restored
+ * from o->restore's images; o->mode RT_MODE_RUN or RT_MODE_RUN_DETACH. The
+ * result as container_create's. */
+int container_restore(const struct rt_create_opts *o, rt_error *err);
 
 /* ---- queries ---- */
 

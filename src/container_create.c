@@ -393,19 +393,25 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
   sigset_t mask, old;
   forward_signal_set(&mask);
   int ret = -1;
-  if (o->mode == RT_MODE_RUN) {
+  if (o->mode == RT_MODE_RUN && !o->no_subreaper) {
     /* Reap what gets reparented inside the container, and keep every signal
      * for the container's init (forwarded from the loop). */
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    sigprocmask(SIG_BLOCK, &mask, &old);
   }
+  if (o->mode == RT_MODE_RUN)
+    sigprocmask(SIG_BLOCK, &mask, &old);
   if (creation_load_config(&cr, err) < 0)
     goto fail;
   log_debug("create %s: bundle %s, rootfs %s", o->id, cr.bundle, cr.rootfs);
-  if (prepare_state_dir(&cr, err) < 0 || setup_notify(&cr, err) < 0 ||
-      creation_spawn_init(&cr, err) < 0)
+  if (prepare_state_dir(&cr, err) < 0)
     goto fail;
-  if (run_creation_steps(&cr, err) < 0) {
+  if (o->restore) {
+    /* rt restore: the cgroup as for a new init, the processes from CRIU. */
+    if (creation_cgroup_create(&cr, err) < 0 || creation_restore(&cr, err) < 0)
+      goto fail;
+  } else if (setup_notify(&cr, err) < 0 || creation_spawn_init(&cr, err) < 0) {
+    goto fail;
+  } else if (run_creation_steps(&cr, err) < 0) {
     explain_init_end(&cr, err);
     goto fail;
   }
@@ -427,7 +433,8 @@ int container_create(const struct rt_create_opts *o, rt_error *err) {
     if (notify_fd < 0)
       goto fail;
   }
-  if (send_to_init(&cr, SYNC_GO, NULL, 0, -1, err) < 0 || wait_exec(&cr, err) < 0)
+  if (!o->restore &&
+      (send_to_init(&cr, SYNC_GO, NULL, 0, -1, err) < 0 || wait_exec(&cr, err) < 0))
     goto fail;
   if (cr.config->hooks.poststart.n) {
     /* A failure here stops and destroys the container, then runs poststop

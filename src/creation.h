@@ -65,3 +65,8 @@ int creation_host_id(pid_t pid, const char *map, unsigned id, unsigned *out, rt_
  * the node at "node" in it (kernels that cannot clone out of a detached
  * mount). -1 when it cannot be (the init then binds the host's node). */
 int creation_device_tree(struct creation *cr, size_t i, bool *whole);
+
+/* container_checkpoint.c: the init restored by CRIU from cr->o->restore's
+ * images instead of cloned (rt restore); cr->pid, pidfd set, and master
+ * when the terminal stays with rt. */
+int creation_restore(struct creation *cr, rt_error *err);

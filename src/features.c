@@ -189,6 +189,9 @@ static void gen_annotations(yajl_gen g) {
 #else
   GS(g, "false");
 #endif
+  /* checkpoint / restore: through CRIU's RPC, when criu is in PATH */
+  GS(g, "io.github.rt.checkpoint.criu");
+  GS(g, "rpc (criu swrk; needs criu in PATH)");
   GS(g, "io.github.rt.build.systemd");
 #ifdef HAVE_SYSTEMD
   GS(g, "true");

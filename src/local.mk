@@ -5,6 +5,7 @@ libocirt_a_SOURCES += \
 	src/container.h src/container_internal.h src/creation.h \
 	src/container_create.c src/container_config.c src/container_spawn.c src/container_cgroup.c \
 	src/container_ops.c src/container_query.c src/container_resources.c \
+	src/container_checkpoint.c \
 	src/exec.c \
 	src/state.c src/state.h \
 	src/features.c src/rt_features.h \

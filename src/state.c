@@ -41,30 +41,13 @@ int rt_state_id_validate(const char *id, rt_error *err) {
   return 0;
 }
 
-static int mkdir_p(const char *path, mode_t mode) {
-  _cleanup_free_ char *copy = strdup(path);
-  if (!copy)
-    return -ENOMEM;
-  for (char *p = copy + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(copy, mode) < 0 && errno != EEXIST)
-      return -errno;
-    *p = '/';
-  }
-  if (mkdir(copy, mode) < 0 && errno != EEXIST)
-    return -errno;
-  return 0;
-}
-
 int rt_state_root_open(const char *root, rt_error *err) {
   int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0)
     return fd;
   if (errno != ENOENT)
     return rt_error_set(err, errno, "--root %s", root);
-  int r = mkdir_p(root, 0700);
+  int r = fs_mkdir_p(root, 0700);
   if (r < 0)
     return rt_error_set(err, -r, "create --root %s", root);
   fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

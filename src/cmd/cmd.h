@@ -57,3 +57,5 @@ CMD_DECL(resume);
 CMD_DECL(ps);
 CMD_DECL(events);
 CMD_DECL(exec);
+CMD_DECL(checkpoint);
+CMD_DECL(restore);

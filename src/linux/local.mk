@@ -13,7 +13,8 @@ libocirt_a_SOURCES += \
 	src/linux/caps.c \
 	src/linux/sys.c src/linux/sys.h \
 	src/linux/netdev.c src/linux/netdev.h \
-	src/linux/terminal.c src/linux/terminal.h
+	src/linux/terminal.c src/linux/terminal.h \
+	src/linux/criu.c src/linux/criu.h
 # cgroups: v1, hybrid, v2; cgroupfs and systemd drivers; stats and OOM events.
 libocirt_a_SOURCES += \
 	src/linux/cgroup.c src/linux/cgroup.h src/linux/cgroup_internal.h \

@@ -475,3 +475,20 @@ int fs_copy_tree(int src, int dst, rt_error *err) {
   }
   return 0;
 }
+
+int fs_mkdir_p(const char *path, mode_t mode) {
+  _cleanup_free_ char *copy = strdup(path);
+  if (!copy)
+    return -ENOMEM;
+  for (char *p = copy + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(copy, mode) < 0 && errno != EEXIST)
+      return -errno;
+    *p = '/';
+  }
+  if (mkdir(copy, mode) < 0 && errno != EEXIST)
+    return -errno;
+  return 0;
+}

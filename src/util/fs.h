@@ -11,6 +11,8 @@
 
 /* openat2 relative to rootfd, confined to it. flags get O_CLOEXEC. */
 int fs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, rt_error *err);
+/* mkdir -p on the host's paths: 0 or -errno. */
+int fs_mkdir_p(const char *path, mode_t mode);
 /* Create every missing directory of `path` inside rootfd (confined), like mkdir -p,
  * and return an O_PATH fd of the final directory. */
 int fs_mkdir_p_in_root(int rootfd, const char *path, mode_t mode, rt_error *err);

@@ -137,9 +137,14 @@ trap 'echo "not ok - vm: terminated"; exit 143' TERM HUP
 # ------------------------------------------------------------ kernel
 # Debian's linux-image-amd64 names the kernel package (linux-image-6.1.0-N-amd64);
 # its .deb is downloaded and unpacked, never installed. The cache keeps the
-# kernel and the few modules the initramfs loads, keyed by package and version.
+# kernel and the few modules the initramfs loads, keyed by package and version
+# (nf_tables and the sock_diag modules: criu's kerndat needs them; x_tables,
+# nft_compat and xt_mark: its network lock, iptables-nft's "mark" match).
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
-virtio_blk 9pnet 9pnet_virtio netfs fscache 9p overlay veth tun"
+virtio_blk 9pnet 9pnet_virtio netfs fscache 9p overlay veth tun
+crc32c_generic libcrc32c nfnetlink nf_tables x_tables nft_compat xt_mark unix_diag inet_diag tcp_diag
+netlink_diag af_packet_diag udp_diag raw_diag nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack
+nf_conntrack_netlink"
 
 # kernel_cached KEY: the cache has KEY's kernel and every module above
 # (a cache entry from before a module was added is fetched again).
