@@ -365,6 +365,60 @@ static int write_descriptors(int imgfd, pid_t pid, rt_error *err) {
              : 0;
 }
 
+#define EXTERNAL_FILES "rt-external-files"
+
+/* The init's stdio that are files on a mount outside the container (conmon
+ * gives /dev/null of the host as stdin): CRIU cannot dump those; they are
+ * external (file[MNT_ID:INODE], hex, as CRIU names them) and restore gives
+ * the same path opened again. Listed in rt-external-files: "key path". */
+static int describe_stdio_files(struct criu_ctx *x, int imgfd, pid_t pid, rt_error *err) {
+  char mi_path[64];
+  snprintf(mi_path, sizeof mi_path, "/proc/%d/mountinfo", (int)pid);
+  _cleanup_free_ char *mi = NULL;
+  if (fs_read_file(mi_path, 1 << 22, &mi, NULL, err) < 0)
+    return rt_error_prefix(err, "checkpoint");
+  char list[3 * (PATH_MAX + 64)];
+  size_t off = 0;
+  for (int i = 0; i < 3; i++) {
+    char p[64], t[PATH_MAX];
+    snprintf(p, sizeof p, "/proc/%d/fd/%d", (int)pid, i);
+    ssize_t n = readlink(p, t, sizeof t - 1);
+    struct stat st;
+    if (n <= 0 || t[0] != '/' || stat(p, &st) < 0)
+      continue;
+    t[n] = '\0';
+    snprintf(p, sizeof p, "/proc/%d/fdinfo/%d", (int)pid, i);
+    _cleanup_free_ char *info = NULL;
+    rt_error e;
+    if (fs_read_file(p, 1 << 16, &info, NULL, &e) < 0)
+      continue;
+    const char *m = strstr(info, "mnt_id:");
+    if (!m)
+      continue;
+    unsigned long mnt_id = strtoul(m + 7, NULL, 10);
+    /* in the container's mount namespace: CRIU dumps it as it is */
+    bool inside = false;
+    for (char *c = mi; c && *c; c = strchr(c, '\n'), c = c ? c + 1 : NULL)
+      if (strtoul(c, NULL, 10) == mnt_id) {
+        inside = true;
+        break;
+      }
+    if (inside)
+      continue;
+    char *key;
+    if (asprintf(&key, "file[%lx:%llx]", mnt_id, (unsigned long long)st.st_ino) < 0)
+      return rt_error_set(err, ENOMEM, "criu request");
+    off += (size_t)snprintf(list + off, sizeof list - off, "%s %s\n", key, t);
+    if (add_external(x, key, err) < 0)
+      return -1;
+  }
+  if (!off)
+    return 0;
+  return fs_write_file_atomicat(imgfd, EXTERNAL_FILES, list, off, 0600, err) < 0
+             ? rt_error_prefix(err, "--image-path")
+             : 0;
+}
+
 /* The terminal's slave, whose master is outside the container. */
 static int describe_tty(struct criu_ctx *x, const oci_config *cfg, pid_t pid, rt_error *err) {
   if (!cfg->process || !cfg->process->terminal)
@@ -424,7 +478,8 @@ int container_checkpoint(const char *root, const char *id, const struct rt_criu_
     freeze_cgroup(&x, ex.st.cgroup_path);
     if (describe_mounts(&x, cfg, ex.st.rootfs, ex.st.bundle, NULL, ex.st.pid, false, err) < 0 ||
         describe_namespaces(&x, cfg, false, err) < 0 || describe_tty(&x, cfg, ex.st.pid, err) < 0 ||
-        write_descriptors(x.imgfd, ex.st.pid, err) < 0)
+        write_descriptors(x.imgfd, ex.st.pid, err) < 0 ||
+        describe_stdio_files(&x, x.imgfd, ex.st.pid, err) < 0)
       return -1;
     log_debug("checkpoint %s: pid %d into %s", id, (int)ex.st.pid, x.image_dir);
     if (criu_run(&x.rq, x.log_path, NULL, NULL, NULL, err) < 0)
@@ -474,6 +529,33 @@ static int on_notify(const char *script, pid_t pid, int fd, void *arg, rt_error 
   return 0;
 }
 
+/* The external stdio files of the dump (describe_stdio_files), opened
+ * again at their paths. */
+static int inherit_external_files(struct criu_ctx *x, rt_error *err) {
+  _cleanup_free_ char *data = NULL;
+  rt_error e;
+  if (fs_read_fileat(x->imgfd, EXTERNAL_FILES, 1 << 16, &data, NULL, &e) < 0)
+    return 0;
+  for (char *line = data, *next; line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next)
+      *next++ = '\0';
+    char *sp = strchr(line, ' ');
+    if (!sp)
+      continue;
+    *sp = '\0';
+    int fd = open(sp + 1, O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+      fd = open(sp + 1, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+      return rt_error_set(err, errno, "restore: open %s (a file the checkpointed process had open)",
+                          sp + 1);
+    if (add_inherit(x, line, fd, true, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
 /* The stdio pipes of the checkpointed init are rt's own now. */
 static int inherit_stdio(struct criu_ctx *x, rt_error *err) {
   _cleanup_free_ char *data = NULL;
@@ -517,7 +599,8 @@ int creation_restore(struct creation *cr, rt_error *err) {
     x.rq.n_cg_root = 1;
   }
   if (describe_mounts(&x, cr->config, cr->rootfs, cr->bundle, cr->st.cgroup_path, 0, true, err) < 0 ||
-      describe_namespaces(&x, cr->config, true, err) < 0 || inherit_stdio(&x, err) < 0)
+      describe_namespaces(&x, cr->config, true, err) < 0 || inherit_stdio(&x, err) < 0 ||
+      inherit_external_files(&x, err) < 0)
     return -1;
   /* Mount points of the bind mounts, as create makes them. */
   _cleanup_close_ int rootfd = open(cr->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -211,6 +211,56 @@ cgns() {
 }
 t "a container with a cgroup namespace" cgns
 
+# podman drives rt: `podman container checkpoint` / `restore` (conmon gives
+# the container the host's /dev/null as stdin: an external file for CRIU).
+podman_ckpt() {
+  local w=$T/podman
+  mkdir -p "$w/tmp" "$w/net"
+  cat >"$w/storage.conf" <<EOF
+[storage]
+driver = "vfs"
+graphroot = "$w/storage"
+runroot = "$w/run"
+EOF
+  cat >"$w/containers.conf" <<EOF
+[containers]
+default_ulimits = []
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+lock_type = "file"
+num_locks = 64
+tmp_dir = "$w/tmp"
+runtime_supports_json = ["rt"]
+EOF
+  export CONTAINERS_CONF=$w/containers.conf CONTAINERS_STORAGE_CONF=$w/storage.conf
+  P="timeout 120 podman --root $w/storage --runroot $w/run --tmpdir $w/tmp --runtime $RT
+    --cgroup-manager cgroupfs --events-backend file --network-config-dir $w/net"
+  P=$(echo $P)
+  python3 "$top/tests/clients/make-image.py" --rootfs "$w/rootfs.tar"
+  TMPDIR=$w/tmp $P import --change CMD=sh "$w/rootfs.tar" localhost/rtbb:latest >/dev/null
+  TMPDIR=$w/tmp $P run -d --network none --name pc localhost/rtbb:latest \
+    sh -c 'i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done' >/dev/null
+  sleep 2
+  TMPDIR=$w/tmp $P container checkpoint pc
+  local before
+  before=$(TMPDIR=$w/tmp $P logs pc | tail -n1)
+  [ "$(TMPDIR=$w/tmp $P inspect --format '{{.State.Status}}' pc)" = exited ]
+  TMPDIR=$w/tmp $P container restore pc
+  sleep 1.5
+  local after
+  after=$(TMPDIR=$w/tmp $P logs pc | tail -n1)
+  echo "podman: before $before, after $after"
+  [ "$after" -gt "$before" ] && [ "$after" -lt $((before + 30)) ]
+  TMPDIR=$w/tmp $P rm -f -t 0 pc >/dev/null
+  TMPDIR=$w/tmp $P rmi -a -f >/dev/null 2>&1 || true
+}
+if command -v podman >/dev/null && command -v conmon >/dev/null; then
+  t "podman container checkpoint / restore drive rt; the counter goes on" podman_ckpt
+else
+  skip "podman container checkpoint / restore" "podman is not installed"
+fi
+
 leak_check "checkpoint and restore"
 
 echo "1..$n"
