@@ -261,6 +261,51 @@ else
   skip "podman container checkpoint / restore" "podman is not installed"
 fi
 
+# containerd's runc shim drives rt: `ctr tasks checkpoint --image-path`.
+ctr_ckpt() {
+  local w=$T/ctrd sock
+  mkdir -p "$w"
+  sock=$w/sock
+  cat >"$w/config.toml" <<EOF
+version = 2
+root = "$w/root"
+state = "$w/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$sock"
+[ttrpc]
+  address = "$sock.ttrpc"
+EOF
+  containerd --config "$w/config.toml" >"$w/containerd.log" 2>&1 &
+  CTRD=$!
+  local i
+  for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+  C="timeout 60 ctr -a $sock"
+  local img
+  img=$(python3 "$top/tests/clients/make-image.py" "$w/img.tar" rtbusybox:latest)
+  $C images import --snapshotter native "$w/img.tar" >/dev/null
+  $C run -d --snapshotter native --runc-binary "$RT" "$img" cc \
+    sh -c 'i=0; while true; do i=$((i+1)); sleep 0.2; done' >/dev/null
+  sleep 1
+  $C tasks checkpoint --exit --image-path "$w/ckpt" --work-path "$w/work" cc
+  ls "$w/ckpt" | grep -q '^inventory.img$'
+  ls "$w/ckpt" | grep -q '^pstree.img$'
+  for i in $(seq 50); do
+    [ "$($C tasks ls | awk '$1 == "cc" {print $3}')" = RUNNING ] || break
+    sleep 0.1
+  done
+  [ "$($C tasks ls | awk '$1 == "cc" {print $3}')" != RUNNING ]
+  $C tasks rm -f cc >/dev/null 2>&1 || true
+  $C containers rm cc >/dev/null 2>&1
+  kill "$CTRD"; wait "$CTRD" 2>/dev/null || true
+}
+if command -v containerd >/dev/null && command -v ctr >/dev/null; then
+  t "ctr tasks checkpoint drives rt through containerd's runc shim" ctr_ckpt
+  [ -z "${CTRD:-}" ] || kill "$CTRD" 2>/dev/null
+else
+  skip "ctr tasks checkpoint" "containerd is not installed"
+fi
+
 leak_check "checkpoint and restore"
 
 echo "1..$n"
