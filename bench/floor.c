@@ -7,7 +7,9 @@
  * It makes what the bench's config.json (`rt spec`) asks for: new mount, pid,
  * uts, ipc and network namespaces; the rootfs bound onto itself; /proc, a
  * tmpfs /dev with the usual nodes bound from the host, devpts, /dev/shm,
- * mqueue, sysfs read-only, the host's cgroup tree bound read-only; the masked
+ * mqueue, sysfs read-only, the host's cgroup tree bound read-only; the
+ * loopback device of the new network namespace up (netdevice(7): rt, runc
+ * and crun all do it); the masked
  * and read-only paths; pivot_root; a read-only root; the hostname; then it
  * execs PROG as pid 1 and waits for it. No cgroup, no state, no seccomp, no
  * capability drop, no hooks, no config parsing: the kernel's share of a run.
@@ -20,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -66,6 +71,20 @@ static void dev_node(const char *name) { /* bind the host's node onto an empty f
     die("create", dst);
   close(fd);
   mnt(src, dst, NULL, MS_BIND, NULL);
+}
+
+static void loopback_up(void) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0)
+    die("socket", "");
+  struct ifreq ifr = {0};
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+    die("SIOCGIFFLAGS", "lo");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+    die("SIOCSIFFLAGS", "lo");
+  close(s);
 }
 
 static void setup_rootfs(const char *rootfs) {
@@ -144,6 +163,7 @@ int main(int argc, char **argv) {
   if (pid < 0)
     die("fork", "");
   if (pid == 0) {
+    loopback_up();
     setup_rootfs(rootfs);
     execv(argv[2], argv + 2);
     die("execve", argv[2]);
