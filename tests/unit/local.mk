@@ -83,6 +83,7 @@ tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/seccomp_p
 tests_unit_test_seccomp_LDADD = $(RT_LIBS) $(SECCOMP_LIBS) -lpthread
 
 tests_unit_test_caps_SOURCES = tests/unit/test_caps.c tests/unit/tap.h src/linux/caps.c \
+	src/linux/capnames.c \
 	src/linux/process.c src/linux/namespaces.c $(security_test_util)
 tests_unit_test_caps_LDADD = $(RT_LIBS) $(SECCOMP_LIBS)
 
