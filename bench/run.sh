@@ -1,6 +1,9 @@
 #!/bin/bash
 # rt vs runc vs crun, side by side in one run, interleaved (hyperfine runs the
 # three commands of each measurement in turn). Writes a Markdown report.
+# "floor" (bench/floor.c, built here) is the same namespaces, mounts,
+# pivot_root and exec with no runtime around it: the rows of a whole run
+# give rt/floor besides rt/crun, the ratio that travels between machines.
 #
 #   bench/run.sh [--quick|--smoke] [--out FILE]
 #
@@ -34,8 +37,9 @@ quick) RUNS=10 WARM=2 SEQ=100 DRIFT=1000 ;;
 smoke) RUNS=2 WARM=0 SEQ=3 DRIFT=20 ;;
 esac
 
-for tool in hyperfine runc crun python3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine runc crun python3 time)" >&2; exit 1; }
+CC=${CC:-cc}
+for tool in hyperfine runc crun python3 /usr/bin/time "$CC"; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine runc crun python3 time gcc)" >&2; exit 1; }
 done
 [ -x "$RT" ] || { echo "bench: $RT is not built" >&2; exit 1; }
 
@@ -50,6 +54,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+FLOOR=$work/floor
+"$CC" -O2 -o "$FLOOR" "$here/floor.c"
 
 # One bundle: a busybox rootfs, config from `rt spec`, args /bin/true.
 mkdir -p "$work/bundle/rootfs/bin"
@@ -94,18 +100,21 @@ subst() { # template runtime
   echo "${c//ROOT/$work/root-$2}"
 }
 
-declare -A RESULT
-# measure NAME COMMAND-TEMPLATE [PREPARE-TEMPLATE]: RUNTIME and ROOT are
-# replaced per runtime.
+declare -A RESULT RATIO
+# measure NAME COMMAND-TEMPLATE [PREPARE-TEMPLATE [FLOOR-COMMAND]]: RUNTIME and
+# ROOT are replaced per runtime; FLOOR-COMMAND, when given, is measured in the
+# same hyperfine run (its prepare is "true") and gives the rt/floor ratio.
 measure() {
-  local name=$1 tmpl=$2 prep=${3:-}
+  local name=$1 tmpl=$2 prep=${3:-} floor=${4:-}
   local args=()
   for r in "${RUNTIMES[@]}"; do
     [ -z "$prep" ] || args+=(--prepare "$(subst "$prep" "$r")")
   done
+  [ -z "$floor" ] || [ -z "$prep" ] || args+=(--prepare true)
   for r in "${RUNTIMES[@]}"; do
     args+=(-n "$r" "$(subst "$tmpl" "$r")")
   done
+  [ -z "$floor" ] || args+=(-n floor "$floor")
   hyperfine -N --style none --warmup "$WARM" --runs "$RUNS" --export-json "$work/$name.json" \
     "${args[@]}" >/dev/null 2>"$work/$name.err" || {
     echo "bench: $name failed:" >&2; cat "$work/$name.err" >&2; return 1; }
@@ -117,15 +126,22 @@ def fmt(r):
     ts = sorted(r['times'])
     return f"{r['median']*1000:.2f} ms ({ts[0]*1000:.2f}–{ts[-1]*1000:.2f})"
 ratio = res['rt']['median'] / res['crun']['median']
-print(f"{fmt(res['rt'])} | {fmt(res['runc'])} | {fmt(res['crun'])} | {ratio:.2f}")
+fl = res.get('floor')
+print(f"{fmt(res['rt'])} | {fmt(res['runc'])} | {fmt(res['crun'])} | {fmt(fl) if fl else ''} | {ratio:.2f} | "
+      + (f"{res['rt']['median'] / fl['median']:.2f}" if fl else ''))
 PY
 )
+  RATIO[$name]=$(python3 -c "import json,sys; d={r['command']: r['median'] for r in json.load(open(sys.argv[1]))['results']}; print(d['rt'])" "$work/$name.json")
   echo "bench: $name: ${RESULT[$name]}" >&2
 }
 
 B=$work/bundle
 cd "$B"
-measure run "RUNTIME --root ROOT run --bundle $B b-run"
+measure run "RUNTIME --root ROOT run --bundle $B b-run" "" "$FLOOR $B/rootfs /bin/true"
+# the whole life of a container the way a shim drives it: delete is retried
+# until the container has stopped (it fails while it runs)
+measure cycle "sh -c 'RUNTIME --root ROOT create --bundle $B b-y && RUNTIME --root ROOT start b-y && until RUNTIME --root ROOT delete b-y 2>/dev/null; do :; done'" \
+  "sh -c 'RUNTIME --root ROOT delete -f b-y >/dev/null 2>&1; true'"
 measure create "RUNTIME --root ROOT create --bundle $B b-c" "sh -c 'RUNTIME --root ROOT delete -f b-c >/dev/null 2>&1; true'"
 measure start "RUNTIME --root ROOT start b-s" \
   "sh -c 'RUNTIME --root ROOT delete -f b-s >/dev/null 2>&1; RUNTIME --root ROOT create --bundle $B b-s'"
@@ -139,6 +155,8 @@ for r in "${RUNTIMES[@]}"; do runtime_cmd $r delete -f b-c >/dev/null 2>&1 || tr
 for r in "${RUNTIMES[@]}"; do runtime_cmd $r create --bundle "$B" b-state >/dev/null; done
 measure state "RUNTIME --root ROOT state b-state"
 measure list "RUNTIME --root ROOT list"
+# the cost of starting the binary at all, for state and list to be held to
+measure version "RUNTIME --version"
 for r in "${RUNTIMES[@]}"; do runtime_cmd $r delete -f b-state >/dev/null 2>&1 || true; done
 
 # exec into a running container
@@ -160,10 +178,12 @@ for r in "${RUNTIMES[@]}"; do
   RSS[create-$r]=$(rss "$(runtime_bin $r)" --root "$work/root-$r" create --bundle "$B" b-rss)
   runtime_cmd $r delete -f b-rss >/dev/null 2>&1 || true
 done
+RSS[run-floor]=$(rss "$FLOOR" "$B/rootfs" /bin/true)
 
 # SEQ sequential runs, and 10 in parallel
 measure seq "sh -c 'for i in \$(seq $SEQ); do RUNTIME --root ROOT run --bundle $B s\$i >/dev/null || exit 1; done'"
-measure par10 "sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do RUNTIME --root ROOT run --bundle $B p\$i >/dev/null & done; wait'"
+measure par10 "sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do RUNTIME --root ROOT run --bundle $B p\$i >/dev/null & done; wait'" "" \
+  "sh -c 'for i in 0 1 2 3 4 5 6 7 8 9; do $FLOOR $B/rootfs /bin/true & done; wait'"
 
 # DRIFT sequential runs of rt alone: no slowdown, no growth, nothing left
 drift=$(python3 "$here/drift.py" "$RT" "$work/root-rt" "$B" "$DRIFT") || {
@@ -206,27 +226,32 @@ report() {
   echo "Measured by \`bench/run.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores, kernel $(uname -r),"
   echo "$(. /etc/os-release; echo "$PRETTY_NAME"), rt $("$RT" --version | head -1 | awk '{print $3}'),"
   echo "$(runc --version | head -1), $(crun --version | head -1), $(hyperfine --version)."
-  echo "Medians (min–max) over $RUNS runs each, the three runtimes interleaved; the last column is rt/crun."
+  echo "Medians (min–max) over $RUNS runs each, the runtimes interleaved; rt/crun, and rt/floor where"
+  echo "the floor applies (bench/floor.c: the namespaces, mounts, pivot_root and exec of the bundle, no"
+  echo "runtime). state and list are also given against \`rt --version\` (starting the binary at all)."
   echo "$CRUN_NOTE"
   echo
-  echo "| | rt | runc | crun | rt/crun |"
-  echo "|---|---|---|---|---|"
+  vs_version() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f} × rt --version')" "${RATIO[$1]}" "${RATIO[version]}"; }
+  echo "| | rt | runc | crun | floor | rt/crun | rt/floor |"
+  echo "|---|---|---|---|---|---|---|"
   echo "| run /bin/true | ${RESULT[run]} |"
+  echo "| create+start+wait+delete | ${RESULT[cycle]} |"
   echo "| create | ${RESULT[create]} |"
   echo "| start | ${RESULT[start]} |"
   echo "| delete (stopped) | ${RESULT[delete]} |"
   echo "| exec /bin/true | ${RESULT[exec]} |"
-  echo "| state | ${RESULT[state]} |"
-  echo "| list | ${RESULT[list]} |"
+  echo "| --version | ${RESULT[version]} |"
+  echo "| state | ${RESULT[state]} $(vs_version state) |"
+  echo "| list | ${RESULT[list]} $(vs_version list) |"
   echo "| $SEQ sequential runs | ${RESULT[seq]} |"
   echo "| 10 parallel runs | ${RESULT[par10]} |"
   echo "| run with a Docker-like seccomp profile | ${RESULT[seccomp]} |"
   echo "| same, rt's filter cache emptied before each run | ${RESULT[seccomp_cold]} |"
   echo
-  echo "| peak RSS (KiB) | rt | runc | crun | rt/crun |"
-  echo "|---|---|---|---|---|"
+  echo "| peak RSS (KiB) | rt | runc | crun | floor | rt/crun |"
+  echo "|---|---|---|---|---|---|"
   for k in run create exec; do
-    echo "| $k | ${RSS[$k-rt]} | ${RSS[$k-runc]} | ${RSS[$k-crun]} | $(python3 -c "print(f'{${RSS[$k-rt]}/${RSS[$k-crun]}:.2f}')") |"
+    echo "| $k | ${RSS[$k-rt]} | ${RSS[$k-runc]} | ${RSS[$k-crun]} | ${RSS[$k-floor]:-} | $(python3 -c "print(f'{${RSS[$k-rt]}/${RSS[$k-crun]}:.2f}')") |"
   done
   echo
   echo "| smallest memory.limit that runs /bin/true (KiB, ±8) | ${MINMEM[rt]} | ${MINMEM[runc]} | ${MINMEM[crun]} | |"

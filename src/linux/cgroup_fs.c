@@ -144,27 +144,21 @@ void cgroup_layout_override(const struct cgroup_layout *l) {
   layout_override = l;
 }
 
-/* Whether `name` is a controller of /proc/cgroups. */
-static bool known_controller(const char *name) {
-  _cleanup_free_ char *data = NULL;
-  rt_error e;
-  if (fs_read_file("/proc/cgroups", 1 << 16, &data, NULL, &e) < 0)
-    return false;
-  for (char *line = data, *next; *line; line = next) {
-    next = line + strcspn(line, "\n");
-    if (*next)
-      *next++ = '\0';
+/* Whether `name` is a controller of `cgroups` (the text of /proc/cgroups,
+ * read once per layout detection, not once per option of every mount). */
+static bool known_controller(const char *cgroups, const char *name) {
+  size_t n = strlen(name);
+  for (const char *line = cgroups; *line; line += strcspn(line, "\n"), line += *line == '\n') {
     if (line[0] == '#')
       continue;
-    line[strcspn(line, " \t")] = '\0';
-    if (strcmp(line, name) == 0)
+    if (strncmp(line, name, n) == 0 && (line[n] == ' ' || line[n] == '\t'))
       return true;
   }
   return false;
 }
 
 /* The controllers of a v1 mount from its super options: "rw,cpu,cpuacct" -> "cpu,cpuacct". */
-static char *v1_controllers(const char *superopts) {
+static char *v1_controllers(const char *cgroups, const char *superopts) {
   _cleanup_free_ char *copy = strdup(superopts);
   char *out = calloc(1, strlen(superopts) + 1);
   if (!copy || !out) {
@@ -173,7 +167,7 @@ static char *v1_controllers(const char *superopts) {
   }
   char *save = NULL;
   for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-    if (strncmp(t, "name=", 5) != 0 && !known_controller(t))
+    if (strncmp(t, "name=", 5) != 0 && !known_controller(cgroups, t))
       continue;
     if (*out)
       strcat(out, ",");
@@ -194,10 +188,11 @@ static bool have_hier(const struct cgroup_layout *l, const char *ctrls) {
 }
 
 /* One mountinfo line: keep cgroup v1 hierarchies mounted at their root. */
-static void layout_add_mount(struct cgroup_layout *l, const struct rt_mountinfo *m) {
+static void layout_add_mount(struct cgroup_layout *l, const char *cgroups,
+                             const struct rt_mountinfo *m) {
   if (strcmp(m->fstype, "cgroup") != 0)
     return;
-  _cleanup_free_ char *ctrls = v1_controllers(m->super_options);
+  _cleanup_free_ char *ctrls = v1_controllers(cgroups, m->super_options);
   if (!ctrls || have_hier(l, ctrls))
     return;
   struct cgroup_hier *n = realloc(l->v1, (l->n_v1 + 1) * sizeof *n);
@@ -225,9 +220,13 @@ static int layout_detect(struct cgroup_layout *l, rt_error *err) {
   _cleanup_free_ char *info = NULL;
   if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
     return -1;
+  _cleanup_free_ char *cgroups = NULL;
+  rt_error e;
+  if (fs_read_file("/proc/cgroups", 1 << 16, &cgroups, NULL, &e) < 0)
+    cgroups = NULL; /* then only name= hierarchies are known, as before */
   struct rt_mountinfo m;
   for (char *c = info; rt_mountinfo_next(&c, &m) > 0;)
-    layout_add_mount(l, &m);
+    layout_add_mount(l, cgroups ? cgroups : "", &m);
   if (l->n_v1 == 0)
     return rt_error_set(err, ENOENT, "no cgroup file system is mounted under %s", CGROUP_ROOT);
   if (is_cgroup2(CGROUP_ROOT "/unified")) {

@@ -10,7 +10,7 @@ libocirt_a_SOURCES += \
 	src/linux/mount_cgroup.c src/linux/mount_cgroup.h \
 	src/linux/devices.c src/linux/devices.h \
 	src/linux/process.c src/linux/process.h \
-	src/linux/caps.c \
+	src/linux/caps.c src/linux/capnames.c \
 	src/linux/sys.c src/linux/sys.h \
 	src/linux/netdev.c src/linux/netdev.h \
 	src/linux/terminal.c src/linux/terminal.h \

@@ -21,12 +21,12 @@
 #endif
 
 /* The path of this process in the hierarchy whose /proc/self/cgroup key is `key`
- * ("cpu,cpuacct", "name=systemd", or "" for cgroup2). */
-static char *own_cgroup(const char *key) {
-  _cleanup_free_ char *data = NULL;
-  rt_error e;
-  if (fs_read_file("/proc/self/cgroup", 1 << 20, &data, NULL, &e) < 0)
+ * ("cpu,cpuacct", "name=systemd", or "" for cgroup2); `selfcg` is the text
+ * of /proc/self/cgroup, read once per cgroup mount (NULL: unreadable). */
+static char *own_cgroup(const char *selfcg, const char *key) {
+  if (!selfcg)
     return NULL;
+  _cleanup_free_ char *data = strdup(selfcg);
   for (char *line = data, *next; line && *line; line = next) {
     next = strchr(line, '\n');
     if (next)
@@ -40,6 +40,16 @@ static char *own_cgroup(const char *key) {
       return strdup(c2 + 1);
   }
   return NULL;
+}
+
+/* /proc/self/cgroup, once for all the hierarchies of one cgroup mount (the
+ * process does not move meanwhile), or NULL. */
+static char *read_self_cgroup(void) {
+  char *data = NULL;
+  rt_error e;
+  if (fs_read_file("/proc/self/cgroup", 1 << 20, &data, NULL, &e) < 0)
+    return NULL;
+  return data;
 }
 
 /* A new mount of fstype (comma-separated options: flags, or key=value), made
@@ -74,8 +84,8 @@ static int fresh_mount_moved(int dir, const char *fstype, const char *opts, unsi
  * container has its own cgroup namespace, else a bind of our own cgroup's
  * directory of that hierarchy (what runc shows a container without cgroupns). */
 static int mount_hierarchy(int dir, const char *host_mp, const char *fstype, const char *opts,
-                           const char *key, unsigned long flags, bool new_cgroupns,
-                           const char *field, rt_error *err) {
+                           const char *selfcg, const char *key, unsigned long flags,
+                           bool new_cgroupns, const char *field, rt_error *err) {
   char path[64];
   fs_fd_path(dir, path);
   if (new_cgroupns) {
@@ -93,7 +103,7 @@ static int mount_hierarchy(int dir, const char *host_mp, const char *fstype, con
     if (e != EPERM && e != EBUSY)
       return rt_error_set(err, e, "%s: mount %s (%s)", field, fstype, opts ? opts : "");
   }
-  _cleanup_free_ char *own = own_cgroup(key);
+  _cleanup_free_ char *own = own_cgroup(selfcg, key);
   _cleanup_free_ char *src = NULL;
   if (asprintf(&src, "%s%s", host_mp, own && strcmp(own, "/") ? own : "") < 0)
     return rt_error_set(err, ENOMEM, "%s", field);
@@ -127,6 +137,7 @@ static int mount_v1_layout(int rootfd, const char *dest, unsigned long flags, bo
   _cleanup_free_ char *info = NULL;
   if (fs_read_file("/proc/self/mountinfo", 16 << 20, &info, NULL, err) < 0)
     return -1;
+  _cleanup_free_ char *selfcg = read_self_cgroup();
   struct rt_mountinfo m;
   for (char *cur = info; rt_mountinfo_next(&cur, &m) > 0;) {
     const char *mp = m.mount_point; /* unescaped */
@@ -160,7 +171,7 @@ static int mount_v1_layout(int rootfd, const char *dest, unsigned long flags, bo
     _cleanup_close_ int sub = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (sub < 0)
       return rt_error_set(err, errno, "%s: open %s/%s", field, dest, name);
-    if (mount_hierarchy(sub, mp, v2 ? "cgroup2" : "cgroup", v2 ? NULL : opts, key,
+    if (mount_hierarchy(sub, mp, v2 ? "cgroup2" : "cgroup", v2 ? NULL : opts, selfcg, key,
                         flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, new_cgroupns, field, err) < 0)
       return -1;
     /* Co-mounted controllers ("cpu,cpuacct") get a link per controller. */
@@ -190,6 +201,7 @@ int mount_cgroup(int rootfd, const char *dest, unsigned long flags, bool new_cgr
   _cleanup_close_ int dst = fs_ensure_in_root(rootfd, dest, true, err);
   if (dst < 0)
     return -1;
-  return mount_hierarchy(dst, "/sys/fs/cgroup", "cgroup2", NULL, "",
+  _cleanup_free_ char *selfcg = read_self_cgroup();
+  return mount_hierarchy(dst, "/sys/fs/cgroup", "cgroup2", NULL, selfcg, "",
                          flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, new_cgroupns, field, err);
 }

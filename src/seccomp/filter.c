@@ -484,7 +484,7 @@ static int compile_fresh(const oci_seccomp *s, struct rt_seccomp_prog *out, rt_e
 int rt_seccomp_compile(const oci_seccomp *s, const char *cache_dir, struct rt_seccomp_prog *out,
                        rt_error *err) {
   memset(out, 0, sizeof *out);
-  if (rt_seccomp_validate(s, err) < 0)
+  if (rt_seccomp_lib_load(err) < 0 || rt_seccomp_validate(s, err) < 0)
     return -1;
   out->notify = rt_seccomp_uses_notify(s);
   out->flags = load_flags(s, out->notify);

@@ -359,6 +359,20 @@ int fs_write_file_atomicat(int dirfd, const char *path, const char *data, size_t
     unlinkat(dirfd, tmp, 0);
     return rt_error_set(err, e, "write %s", path);
   }
+  /* Over an existing file, swap the two (RENAME_EXCHANGE) and unlink the
+   * old one: readers see the old or the new file whole, as with rename,
+   * but ext4 (auto_da_alloc) starts writeback of a file renamed over
+   * another, which cost `rt start` 0.1 ms and, with the disk busy, up to
+   * 2.5 ms here; it does not for an exchange. The first write, or a file
+   * system without RENAME_EXCHANGE, renames; so does anything but a
+   * regular file there (a directory is swapped back: rename refuses it). */
+  struct stat st;
+  if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+      renameat2(dirfd, tmp, dirfd, path, RENAME_EXCHANGE) == 0) {
+    if (unlinkat(dirfd, tmp, 0) == 0)
+      return 0;
+    renameat2(dirfd, tmp, dirfd, path, RENAME_EXCHANGE);
+  }
   if (renameat(dirfd, tmp, dirfd, path) < 0) {
     int e = errno;
     unlinkat(dirfd, tmp, 0);

@@ -9,9 +9,9 @@ check_PROGRAMS += tests/unit/test_config tests/unit/test_config_errors
 TESTS += tests/unit/test_config tests/unit/test_config_errors
 tests_unit_test_config_SOURCES = tests/unit/test_config.c tests/unit/tap.h
 tests_unit_test_config_CPPFLAGS = $(AM_CPPFLAGS) $(config_fixtures_define)
-tests_unit_test_config_LDADD = libocirt.a $(RT_LIBS)
+tests_unit_test_config_LDADD = libocirt.a $(RT_LIBS) $(SECCOMP_LIBS)
 tests_unit_test_config_errors_SOURCES = tests/unit/test_config_errors.c tests/unit/tap.h
-tests_unit_test_config_errors_LDADD = libocirt.a $(RT_LIBS)
+tests_unit_test_config_errors_LDADD = libocirt.a $(RT_LIBS) $(SECCOMP_LIBS)
 EXTRA_DIST += tests/unit/fixtures/config-full.json tests/unit/fixtures/config-spec-example.json \
 	tests/unit/fixtures/config-default.json tests/unit/fixtures/process.json \
 	tests/unit/fixtures/resources.json
@@ -38,14 +38,14 @@ endif
 check_PROGRAMS += tests/unit/test_state tests/unit/test_spec_roundtrip
 TESTS += tests/unit/test_state tests/unit/test_spec_roundtrip
 tests_unit_test_state_SOURCES = tests/unit/test_state.c tests/unit/tap.h
-tests_unit_test_state_LDADD = libocirt.a $(RT_LIBS)
+tests_unit_test_state_LDADD = libocirt.a $(RT_LIBS) $(SECCOMP_LIBS)
 
 # `rt spec` and `rt spec --rootless` read back with libocispec. The test runs
 # the rt of this build tree (compiled in; RT_BINARY in the environment overrides).
 tests_unit_test_spec_roundtrip_SOURCES = tests/unit/test_spec_roundtrip.c tests/unit/tap.h
 tests_unit_test_spec_roundtrip_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DRT_BINARY_DEFAULT='"$(abs_top_builddir)/rt$(EXEEXT)"'
-tests_unit_test_spec_roundtrip_LDADD = libocirt.a $(RT_LIBS)
+tests_unit_test_spec_roundtrip_LDADD = libocirt.a $(RT_LIBS) $(SECCOMP_LIBS)
 
 # JSON-schema checks of rt's output against the runtime-spec schemas
 # (python3-jsonschema; run by hand or by a test lane, not by `make check`).
@@ -56,7 +56,7 @@ EXTRA_DIST += tests/schema/check.sh tests/schema/runtime-spec
 check_PROGRAMS += tests/unit/test_cgroup
 TESTS += tests/unit/test_cgroup
 tests_unit_test_cgroup_SOURCES = tests/unit/test_cgroup.c
-tests_unit_test_cgroup_LDADD = libocirt.a $(RT_LIBS)
+tests_unit_test_cgroup_LDADD = libocirt.a $(RT_LIBS) $(SECCOMP_LIBS)
 
 # Unit tests of the security module: seccomp (filters loaded in forked
 # children, the notify handshake with tests/seccomp-listener), capabilities
@@ -75,20 +75,21 @@ tests_seccomp_listener_rt_seccomp_listener_LDADD = $(SECCOMP_LIBS) $(YAJL_LIBS)
 security_test_util = src/util/error.c src/util/log.c src/util/json.c src/util/dl.c \
 	src/util/procfs.c src/util/fs.c
 security_test_module = src/linux/security.c src/seccomp/names.c src/seccomp/filter.c \
-	src/seccomp/notify.c src/seccomp/cache.c src/lsm/lsm.c src/lsm/selinux.c \
+	src/seccomp/notify.c src/seccomp/cache.c src/seccomp/libseccomp.c src/lsm/lsm.c src/lsm/selinux.c \
 	src/lsm/apparmor.c
 
 tests_unit_test_seccomp_SOURCES = tests/unit/test_seccomp.c tests/unit/seccomp_profile.h \
 	tests/unit/tap.h $(security_test_module) $(security_test_util)
-tests_unit_test_seccomp_LDADD = $(RT_LIBS) -lpthread
+tests_unit_test_seccomp_LDADD = $(RT_LIBS) $(SECCOMP_LIBS) -lpthread
 
 tests_unit_test_caps_SOURCES = tests/unit/test_caps.c tests/unit/tap.h src/linux/caps.c \
+	src/linux/capnames.c \
 	src/linux/process.c src/linux/namespaces.c $(security_test_util)
-tests_unit_test_caps_LDADD = $(RT_LIBS)
+tests_unit_test_caps_LDADD = $(RT_LIBS) $(SECCOMP_LIBS)
 
 tests_unit_test_lsm_SOURCES = tests/unit/test_lsm.c tests/unit/tap.h \
 	$(security_test_module) $(security_test_util)
-tests_unit_test_lsm_LDADD = $(RT_LIBS)
+tests_unit_test_lsm_LDADD = $(RT_LIBS) $(SECCOMP_LIBS)
 # src/util without root: the mountinfo parser, the atomic writer, the file
 # reader, the RFC 3339 formatter and the error messages. It links the util
 # sources it tests directly, as the security tests above do.
@@ -112,9 +113,9 @@ check_PROGRAMS += tests/unit/test_cgroup_logic
 TESTS += tests/unit/test_cgroup_logic
 tests_unit_test_cgroup_logic_SOURCES = tests/unit/test_cgroup_logic.c $(fake_kernel_sources)
 tests_unit_test_cgroup_logic_LDFLAGS = $(AM_LDFLAGS) $(fake_kernel_wraps)
-tests_unit_test_cgroup_logic_LDADD = libocirt.a $(RT_LIBS)
+tests_unit_test_cgroup_logic_LDADD = libocirt.a $(RT_LIBS) $(SECCOMP_LIBS)
 check_PROGRAMS += tests/unit/test_mount_plan
 TESTS += tests/unit/test_mount_plan
 tests_unit_test_mount_plan_SOURCES = tests/unit/test_mount_plan.c $(fake_kernel_sources)
 tests_unit_test_mount_plan_LDFLAGS = $(AM_LDFLAGS) $(fake_kernel_wraps)
-tests_unit_test_mount_plan_LDADD = libocirt.a $(RT_LIBS)
+tests_unit_test_mount_plan_LDADD = libocirt.a $(RT_LIBS) $(SECCOMP_LIBS)
