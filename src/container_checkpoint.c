@@ -631,15 +631,3 @@ int creation_restore(struct creation *cr, rt_error *err) {
     return rt_error_set(err, errno, "restore %s: pidfd of the restored init %d", cr->o->id, (int)pid);
   return 0;
 }
-
-int container_restore(const struct rt_create_opts *o, rt_error *err) {
-  if (!o->restore)
-    return rt_error_set(err, EINVAL, "restore: no options");
-  if (o->systemd_cgroup)
-    return rt_error_set(err, ENOTSUP, "restore %s: --systemd-cgroup is not supported by rt restore yet",
-                        o->id);
-  _cleanup_free_ char *criu = criu_find(err);
-  if (!criu)
-    return rt_error_prefix(err, "restore");
-  return container_create(o, err);
-}

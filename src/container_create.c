@@ -31,6 +31,7 @@
 #include "notify.h"
 #include "libocispec/oci_config.h"
 #include "linux/cgroup.h"
+#include "linux/criu.h"
 #include "linux/init.h"
 #include "linux/namespaces.h"
 #include "linux/netdev.h"
@@ -44,10 +45,6 @@
 #include "util/log.h"
 #include "util/time.h"
 
-
-char *container_state_json(const rt_state *st, enum rt_status s) {
-  return rt_state_to_json(st, s, false);
-}
 
 /* The pid of PID in its own (innermost) pid namespace: the last NSpid field. */
 static pid_t pid_in_own_ns(pid_t pid) {
@@ -71,15 +68,6 @@ static pid_t pid_in_own_ns(pid_t pid) {
     }
   }
   return inner;
-}
-
-/* poststop: a failing hook is a warning and the others still run
- * (config.md, lifecycle step 13). */
-void container_run_poststop(const oci_config *c, const rt_state *st) {
-  if (!c || !c->hooks.poststop.n)
-    return;
-  _cleanup_free_ char *js = container_state_json(st, RT_STATUS_STOPPED);
-  hooks_run_all(&c->hooks.poststop, "poststop", js ? js : "{}");
 }
 
 static void creation_abort(struct creation *cr) {
@@ -483,3 +471,16 @@ out:
   return ret;
 }
 
+/* rt restore: a creation whose init comes from CRIU (container_checkpoint.c
+ * creation_restore) instead of clone3. */
+int container_restore(const struct rt_create_opts *o, rt_error *err) {
+  if (!o->restore)
+    return rt_error_set(err, EINVAL, "restore: no options");
+  if (o->systemd_cgroup)
+    return rt_error_set(err, ENOTSUP, "restore %s: --systemd-cgroup is not supported by rt restore yet",
+                        o->id);
+  _cleanup_free_ char *criu = criu_find(err);
+  if (!criu)
+    return rt_error_prefix(err, "restore");
+  return container_create(o, err);
+}

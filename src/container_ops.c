@@ -31,6 +31,19 @@
 #include "util/fs.h"
 #include "util/log.h"
 
+char *container_state_json(const rt_state *st, enum rt_status s) {
+  return rt_state_to_json(st, s, false);
+}
+
+/* poststop: a failing hook is a warning and the others still run
+ * (config.md, lifecycle step 13). */
+void container_run_poststop(const oci_config *c, const rt_state *st) {
+  if (!c || !c->hooks.poststop.n)
+    return;
+  _cleanup_free_ char *js = container_state_json(st, RT_STATUS_STOPPED);
+  hooks_run_all(&c->hooks.poststop, "poststop", js ? js : "{}");
+}
+
 /* ---- operations on an existing container ---- */
 
 int container_open(const char *root, const char *id, bool exclusive, struct container_handle *ex,
